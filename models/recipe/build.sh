@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Regenerates the bundled model pair, the held-out and calibration sets, the demo calls, the Java
+# parity fixtures and report.json. Deterministic from SEED. Resumable: each step skips when its
+# output exists, training resumes from its last epoch checkpoint (work/ckpt-*.pt).
+# Usage: models/recipe/build.sh [--clean]
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+models=$(dirname "$here")
+work="$here/work"
+PY=/usr/bin/python3
+SEED=${SEED:-1234}
+TRAIN_PER_LANG=${TRAIN_PER_LANG:-6000}
+HELDOUT_PER_LANG=332
+CALIB_PER_LANG=100
+export OMP_NUM_THREADS=2 PYTHONHASHSEED=0
+
+if [[ "${1:-}" == "--clean" ]]; then
+  rm -rf "$work" "$models/bundled" "$models/eval" "$models/calib" "$models/parity" "$models/calls"
+fi
+
+if ! [[ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]] || ! $PY -c 'import torch, onnx, numpy' 2>/dev/null || ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
+  echo "installing the recipe's Debian packages" >&2
+  apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    python3-torch python3-onnx python3-numpy espeak-ng sox libopenblas0-pthread
+fi
+
+mkdir -p "$work"
+cd "$here"
+step() { echo "[$(date +%H:%M:%S)] $*"; }
+
+for lang in en zh; do
+  [[ -f "$work/train-$lang.jsonl" ]] || { step "corpus train $lang"; $PY corpus.py "$SEED" train $lang "$TRAIN_PER_LANG" "$work/train-$lang.npz"; }
+  [[ -f "$work/heldout-$lang.jsonl" ]] || { step "corpus heldout $lang"; $PY corpus.py "$SEED" heldout $lang $HELDOUT_PER_LANG "$work/heldout-$lang.npz" "$models/eval/$lang"; }
+  [[ -f "$work/calib-$lang.jsonl" ]] || { step "corpus calib $lang"; $PY corpus.py "$SEED" calib $lang $CALIB_PER_LANG "$work/calib-$lang.npz" "$models/calib/$lang"; }
+done
+[[ -f "$work/tokenizer.json" ]] || { step "tokenizer"; $PY vocab.py "$work/tokenizer.json"; }
+[[ -f "$work/models.pt" ]] || { step "train"; $PY train.py --work "$work" --seed "$SEED"; }
+step "export"; $PY export.py --work "$work" --out "$models/bundled"
+step "evaluate"; $PY evaluate.py --work "$work" --out "$here/report.json"
+step "parity fixtures"; $PY parity.py --work "$work" --eval "$models/eval" --out "$models/parity"
+[[ -f "$models/calls/calls.jsonl" ]] || { step "demo calls"; $PY democalls.py "$SEED" "$models/calls"; }
+step "done"; du -sh "$models/bundled"/* "$models/eval" "$models/calib" "$models/calls" "$models/parity"
