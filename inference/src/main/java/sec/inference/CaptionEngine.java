@@ -1,0 +1,107 @@
+package sec.inference;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import sec.inference.audio.InvalidAudioException;
+import sec.inference.audio.PcmAudio;
+import sec.inference.audio.WavReader;
+import sec.inference.decode.CaptionResult;
+import sec.inference.decode.EmulatedLink;
+import sec.inference.decode.InProcessLink;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.Speculator;
+import sec.inference.decode.VerifierLink;
+import sec.inference.drafter.Drafter;
+import sec.inference.model.ModelManifest;
+import sec.inference.text.CaptionTokenizer;
+import sec.inference.verifier.Verifier;
+
+/**
+ * Offline captioning with a model bundle: front end, drafter, verifier (loaded only when the mode
+ * needs it) and an in-process link, optionally behind an emulated network. Used by
+ * {@code sec caption} and the evaluation; the Flink operators wire the same parts themselves.
+ */
+public final class CaptionEngine implements AutoCloseable {
+    private final ModelManifest manifest;
+    private final FeatureExtractor features;
+    private final CaptionTokenizer tokenizer;
+    private final Drafter drafter;
+    private final Verifier verifier;
+    private final Speculator speculator;
+
+    /** An emulated link; {@code rttMs} 0 with infinite bandwidth means none. */
+    public record Network(double rttMs, double uplinkMbps, double downlinkMbps) {
+        public static Network none() {
+            return new Network(0, 0, 0);
+        }
+    }
+
+    public CaptionEngine(Path bundle, SpeculationConfig config, Network network) {
+        this.manifest = ModelManifest.load(bundle);
+        this.features = new FeatureExtractor(manifest.mel());
+        CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile());
+        Drafter d = null;
+        Verifier v = null;
+        try {
+            if (tok.vocabSize() != manifest.vocabSize()) {
+                throw new sec.inference.model.ModelException(manifest.tokenizerFile() + ": tokenizer has "
+                        + tok.vocabSize() + " tokens, model.json says " + manifest.vocabSize());
+            }
+            d = Drafter.load(manifest, 1);
+            VerifierLink link = null;
+            if (config.mode() != SpeculationConfig.Mode.EDGE) {
+                v = Verifier.load(manifest);
+                link = new InProcessLink(v);
+                if (network.uplinkMbps() > 0) {
+                    link = new EmulatedLink(link, network.rttMs(), network.uplinkMbps(), network.downlinkMbps());
+                }
+            }
+            this.speculator = new Speculator(d, v, manifest, tok, config, link);
+        } catch (RuntimeException e) {
+            tok.close();
+            if (d != null) {
+                d.close();
+            }
+            if (v != null) {
+                v.close();
+            }
+            throw e;
+        }
+        this.tokenizer = tok;
+        this.drafter = d;
+        this.verifier = v;
+    }
+
+    public ModelManifest manifest() {
+        return manifest;
+    }
+
+    /** Captions one channel of a WAV file. */
+    public CaptionResult caption(Path wav, String language, int channel) {
+        PcmAudio audio;
+        try {
+            audio = WavReader.read(wav);
+        } catch (IOException e) {
+            throw new InvalidAudioException(wav + ": cannot be read (" + e.getMessage() + ")");
+        }
+        return caption(features.features(audio, channel, wav.getFileName().toString()), language);
+    }
+
+    /** Captions precomputed log-mel features. */
+    public CaptionResult caption(float[][] logMel, String language) {
+        return speculator.caption(logMel, language);
+    }
+
+    public FeatureExtractor features() {
+        return features;
+    }
+
+    @Override
+    public void close() {
+        drafter.close();
+        if (verifier != null) {
+            verifier.close();
+        }
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,64 @@
+package sec.inference.decode;
+
+/**
+ * UGSD's block rules: the entropy gate (send a block when its largest entropy exceeds τ) and the
+ * block length γ, fixed, dynamic over {γmin, γdefault, γmax} (one level down after a corrected
+ * block, one up after two fully accepted blocks in a row), or Hugging Face's +2/−1 heuristic.
+ */
+public final class BlockController {
+    private final SpeculationConfig.GammaPolicy policy;
+    private final int[] levels;
+    private final int min;
+    private final int max;
+    private double tau;
+    private int gamma;
+    private int level;
+    private int acceptedStreak;
+
+    public BlockController(SpeculationConfig config) {
+        this.policy = config.gammaPolicy();
+        this.levels = new int[] {config.gammaMin(), config.gammaDefault(), config.gammaMax()};
+        this.min = config.gammaMin();
+        this.max = config.gammaMax();
+        this.tau = config.tau();
+        this.level = 1;
+        this.gamma = policy == SpeculationConfig.GammaPolicy.FIXED ? config.gammaFixed() : levels[1];
+    }
+
+    public int gamma() {
+        return gamma;
+    }
+
+    public double tau() {
+        return tau;
+    }
+
+    /** Moves τ (credit inertia drives it); the gate uses the new value from the next block on. */
+    public void setTau(double newTau) {
+        this.tau = newTau;
+    }
+
+    /** The gate: verify when the block's largest entropy exceeds τ. */
+    public boolean shouldVerify(DraftBlock block) {
+        return block.maxEntropy() > tau;
+    }
+
+    /** Updates γ after a verdict on a block of {@code length} tokens. */
+    public void onVerdict(Decision decision, int length) {
+        boolean allAccepted = decision.accepted() == length && !decision.corrected();
+        switch (policy) {
+            case FIXED -> { }
+            case DYNAMIC -> {
+                if (!allAccepted) {
+                    acceptedStreak = 0;
+                    level = Math.max(0, level - 1);
+                } else if (++acceptedStreak >= 2) {
+                    acceptedStreak = 0;
+                    level = Math.min(2, level + 1);
+                }
+                gamma = levels[level];
+            }
+            case HEURISTIC -> gamma = allAccepted ? Math.min(max, gamma + 2) : Math.max(min, gamma - 1);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package sec.inference.decode;
+
+/**
+ * One utterance's caption with its provenance and cost. Times are on the emulated clock: edge
+ * compute + verifier compute + emulated network, in the order they happen.
+ */
+public record CaptionResult(
+        String text,
+        long[] tokens,
+        Provenance[] provenance,
+        float[] entropies,
+        int drafted,
+        int sent,
+        int accepted,
+        int corrected,
+        int rounds,
+        long uplinkBytes,
+        double ttftMs,
+        double totalMs,
+        double edgeMs,
+        double verifierMs,
+        double networkMs) {
+
+    /** ρ = tokens sent to the cloud / tokens drafted. */
+    public double rho() {
+        return drafted == 0 ? 0 : (double) sent / drafted;
+    }
+}

@@ -1,0 +1,80 @@
+package sec.inference.decode;
+
+import java.util.Arrays;
+
+/**
+ * The committed caption of one utterance as it grows: token ids, who produced each, the drafter's
+ * entropy for each (NaN for verifier tokens), and the counters UGSD reports.
+ */
+public final class CaptionTrace {
+    private long[] tokens = new long[32];
+    private Provenance[] provenance = new Provenance[32];
+    private float[] entropies = new float[32];
+    private int length;
+    int drafted;
+    int sent;
+    int accepted;
+    int corrected;
+    int rounds;
+
+    void add(long token, Provenance who, float entropy) {
+        if (length == tokens.length) {
+            tokens = Arrays.copyOf(tokens, length * 2);
+            provenance = Arrays.copyOf(provenance, length * 2);
+            entropies = Arrays.copyOf(entropies, length * 2);
+        }
+        tokens[length] = token;
+        provenance[length] = who;
+        entropies[length] = entropy;
+        length++;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public long[] tokens() {
+        return Arrays.copyOf(tokens, length);
+    }
+
+    public Provenance[] provenance() {
+        return Arrays.copyOf(provenance, length);
+    }
+
+    public float[] entropies() {
+        return Arrays.copyOf(entropies, length);
+    }
+
+    public long token(int i) {
+        return tokens[i];
+    }
+
+    /** Tokens drafted on the edge (committed or not). */
+    public int drafted() {
+        return drafted;
+    }
+
+    /** Drafted tokens sent to the verifier. */
+    public int sent() {
+        return sent;
+    }
+
+    public int accepted() {
+        return accepted;
+    }
+
+    /** Tokens the verifier supplied (corrections and bonus tokens). */
+    public int corrected() {
+        return corrected;
+    }
+
+    /** Verification round trips. */
+    public int rounds() {
+        return rounds;
+    }
+
+    /** ρ: share of drafted tokens sent to the cloud. */
+    public double rho() {
+        return drafted == 0 ? 0 : (double) sent / drafted;
+    }
+}

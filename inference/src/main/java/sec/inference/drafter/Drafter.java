@@ -1,0 +1,228 @@
+package sec.inference.drafter;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sec.inference.model.ModelException;
+import sec.inference.model.ModelManifest;
+
+/**
+ * The edge model through ONNX Runtime: encoder.onnx and context.onnx once per utterance,
+ * decoder.onnx per step with past key/values. One instance per thread (sessions are thread-safe
+ * but the per-call buffers here are not worth sharing); close it when done.
+ */
+public final class Drafter implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Drafter.class);
+
+    private final OrtEnvironment env = OrtEnvironment.getEnvironment();
+    private final ModelManifest.DrafterSpec spec;
+    private final int vocabSize;
+    private final int contextDim;
+    private final OrtSession encoder;
+    private final OrtSession context;
+    private final OrtSession decoder;
+
+    private Drafter(ModelManifest manifest, int threads) {
+        this.spec = manifest.drafter();
+        this.vocabSize = manifest.vocabSize();
+        this.contextDim = manifest.contextDim();
+        OrtSession enc = null;
+        OrtSession ctx = null;
+        try {
+            enc = open(spec.encoder(), threads, Set.of("log_mel"), Set.of("encoder_states"));
+            ctx = open(spec.context(), threads, Set.of("log_mel"), Set.of("context"));
+            Set<String> decoderInputs = new java.util.HashSet<>(
+                    List.of("input_ids", "position_ids", "encoder_states", "encoder_mask", "self_mask"));
+            decoderInputs.addAll(spec.pastInputs());
+            Set<String> decoderOutputs = new java.util.HashSet<>(spec.presentOutputs());
+            decoderOutputs.add("logits");
+            this.decoder = open(spec.decoder(), threads, decoderInputs, decoderOutputs);
+        } catch (RuntimeException e) {
+            closeQuietly(enc);
+            closeQuietly(ctx);
+            throw e;
+        }
+        this.encoder = enc;
+        this.context = ctx;
+    }
+
+    /** Loads the three ONNX files named by the manifest, each with {@code threads} intra-op threads. */
+    public static Drafter load(ModelManifest manifest, int threads) {
+        return new Drafter(manifest, threads);
+    }
+
+    private OrtSession open(Path file, int threads, Set<String> inputs, Set<String> outputs) {
+        OrtSession session;
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            opts.setIntraOpNumThreads(threads);
+            opts.setInterOpNumThreads(1);
+            session = env.createSession(file.toString(), opts);
+        } catch (OrtException e) {
+            throw new ModelException(file + ": ONNX Runtime cannot load it (" + e.getMessage() + ")", e);
+        }
+        try {
+            check(file, "inputs", session.getInputNames(), inputs);
+            check(file, "outputs", session.getOutputNames(), outputs);
+            LOG.info("loaded {}: inputs {} outputs {}", file.getFileName(), session.getInputNames(),
+                    session.getOutputNames());
+            return session;
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    private static void check(Path file, String what, Set<String> actual, Set<String> expected) {
+        if (!actual.equals(expected)) {
+            throw new ModelException(file + ": " + what + " " + actual + " do not match the manifest's "
+                    + expected);
+        }
+    }
+
+    /** Runs the drafter encoder and the context encoder over a [frames][n_mels] log-mel. */
+    public EncodedAudio encode(float[][] logMel) {
+        if (logMel.length == 0) {
+            throw new IllegalArgumentException("no audio frames to encode");
+        }
+        int mels = logMel[0].length;
+        FloatBuffer buf = FloatBuffer.allocate(logMel.length * mels);
+        for (float[] frame : logMel) {
+            buf.put(frame);
+        }
+        buf.flip();
+        try (OnnxTensor mel = OnnxTensor.createTensor(env, buf, new long[] {1, logMel.length, mels});
+                OrtSession.Result enc = encoder.run(Map.of("log_mel", mel));
+                OrtSession.Result ctx = context.run(Map.of("log_mel", mel))) {
+            OnnxTensor states = (OnnxTensor) enc.get(0);
+            long[] shape = states.getInfo().getShape();
+            float[] s = toArray(states.getFloatBuffer());
+            ByteBuffer c = ((OnnxTensor) ctx.get(0)).getByteBuffer();
+            byte[] cb = new byte[c.remaining()];
+            c.get(cb);
+            return new EncodedAudio(s, (int) shape[1], (int) shape[2], cb, contextDim);
+        } catch (OrtException e) {
+            throw new IllegalStateException("drafter encoder failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts an utterance and feeds the prompt; {@link DraftSession#lastLogits()} then predicts token 1. */
+    public DraftSession start(EncodedAudio audio, long[] prompt) {
+        DraftSession s = new DraftSession(audio, new KvCache(spec.layers(), spec.heads(), spec.headDim()));
+        feed(s, prompt);
+        return s;
+    }
+
+    /** Feeds tokens after the cache (one or several at once) and returns the last position's logits. */
+    public float[] feed(DraftSession s, long... ids) {
+        KvCache cache = s.cache();
+        int past = cache.length();
+        int total = past + ids.length;
+        EncodedAudio audio = s.audio();
+        long[] positions = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            positions[i] = past + i;
+        }
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try {
+            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, ids.length}));
+            in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, ids.length}));
+            in.put("encoder_states", OnnxTensor.createTensor(env, FloatBuffer.wrap(audio.states()),
+                    new long[] {1, audio.steps(), audio.dim()}));
+            in.put("encoder_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(audio.steps())),
+                    new long[] {1, audio.steps()}));
+            in.put("self_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(total)), new long[] {1, total}));
+            long[] pastShape = {1, spec.heads(), past, spec.headDim()};
+            for (int l = 0; l < spec.layers(); l++) {
+                in.put(spec.pastInputs().get(2 * l), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.keys(l)), pastShape));
+                in.put(spec.pastInputs().get(2 * l + 1), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.values(l)), pastShape));
+            }
+            try (OrtSession.Result out = decoder.run(in)) {
+                float[][] keys = new float[spec.layers()][];
+                float[][] values = new float[spec.layers()][];
+                for (int l = 0; l < spec.layers(); l++) {
+                    keys[l] = tensor(out, spec.presentOutputs().get(2 * l));
+                    values[l] = tensor(out, spec.presentOutputs().get(2 * l + 1));
+                }
+                cache.replace(keys, values, total);
+                FloatBuffer logits = ((OnnxTensor) out.get("logits").orElseThrow()).getFloatBuffer();
+                float[] last = new float[vocabSize];
+                logits.position((ids.length - 1) * vocabSize);
+                logits.get(last);
+                s.appendFed(ids, last);
+                return last;
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("drafter decoder step failed: " + e.getMessage(), e);
+        } finally {
+            in.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /**
+     * Brings the session to exactly {@code committed} (prompt included): keeps the longest common
+     * prefix of the cache, drops the rest (rollback) and feeds what is missing in one step.
+     */
+    public float[] sync(DraftSession s, long[] committed, int length) {
+        int common = 0;
+        int limit = Math.min(s.length(), length);
+        while (common < limit && s.fed(common) == committed[common]) {
+            common++;
+        }
+        if (common == length && common == s.length() && s.lastLogits() != null) {
+            return s.lastLogits();
+        }
+        if (common == length) {
+            common--; // the last token must be fed again to get its logits
+        }
+        s.truncate(common);
+        long[] rest = java.util.Arrays.copyOfRange(committed, common, length);
+        return feed(s, rest);
+    }
+
+    private static float[] tensor(OrtSession.Result out, String name) throws OrtException {
+        OnnxValue v = out.get(name).orElseThrow(() -> new IllegalStateException("decoder output " + name + " missing"));
+        return toArray(((OnnxTensor) v).getFloatBuffer());
+    }
+
+    private static float[] toArray(FloatBuffer b) {
+        float[] a = new float[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    private static float[] ones(int n) {
+        float[] a = new float[n];
+        java.util.Arrays.fill(a, 1f);
+        return a;
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        if (s != null) {
+            try {
+                s.close();
+            } catch (OrtException ignored) {
+                // closing after a failed load; the load error is the one to report
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        closeQuietly(encoder);
+        closeQuietly(context);
+        closeQuietly(decoder);
+    }
+
+}

@@ -1,0 +1,155 @@
+package sec.inference;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sec.inference.audio.InvalidAudioException;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.model.ModelException;
+
+/** Bad input gets one clear line naming the file and the problem, not a stack trace from deep inside. */
+class CaptionEngineErrorsTest {
+    private static final SpeculationConfig EDGE = SpeculationConfig.defaults().withMode(SpeculationConfig.Mode.EDGE);
+    private static CaptionEngine engine;
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void load() {
+        engine = new CaptionEngine(TestModels.bundle(), EDGE, CaptionEngine.Network.none());
+    }
+
+    @AfterAll
+    static void close() {
+        engine.close();
+    }
+
+    static byte[] pcm16Wav(int rate, int samples) {
+        ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * samples).put("WAVE".getBytes());
+        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate)
+                .putInt(rate * 2).putShort((short) 2).putShort((short) 16);
+        b.put("data".getBytes()).putInt(2 * samples);
+        for (int i = 0; i < samples; i++) {
+            b.putShort((short) (3000 * Math.sin(i * 0.05)));
+        }
+        return b.array();
+    }
+
+    private Path file(String name, byte[] bytes) throws IOException {
+        Path p = tmp.resolve(name);
+        Files.write(p, bytes);
+        return p;
+    }
+
+    private static void assertNames(RuntimeException e, String... parts) {
+        for (String p : parts) {
+            assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should mention " + p);
+        }
+    }
+
+    @Test
+    void unreadableWav() throws IOException {
+        Path f = file("garbage.wav", "this is not audio".getBytes());
+        assertNames(assertThrows(InvalidAudioException.class, () -> engine.caption(f, "en", 0)), "garbage.wav");
+    }
+
+    @Test
+    void emptyAudio() throws IOException {
+        Path f = file("empty.wav", pcm16Wav(8000, 0));
+        assertNames(assertThrows(InvalidAudioException.class, () -> engine.caption(f, "en", 0)), "empty.wav");
+    }
+
+    @Test
+    void sampleRateTheModelCannotUse() throws IOException {
+        Path f = file("low.wav", pcm16Wav(2000, 4000));
+        assertNames(assertThrows(InvalidAudioException.class, () -> engine.caption(f, "en", 0)), "low.wav", "2000 Hz");
+    }
+
+    @Test
+    void longerThanTheModelLimit() throws IOException {
+        Path f = file("long.wav", pcm16Wav(8000, 8000 * 13));
+        assertNames(assertThrows(InvalidAudioException.class, () -> engine.caption(f, "en", 0)), "long.wav", "13.0 s");
+    }
+
+    @Test
+    void otherRatesAreResampled() throws IOException {
+        Path f = file("wideband.wav", pcm16Wav(16000, 16000 * 2));
+        assertTrue(engine.caption(f, "en", 0).tokens().length > 0);
+    }
+
+    @Test
+    void unknownLanguage() throws IOException {
+        Path f = file("ok.wav", pcm16Wav(8000, 16000));
+        assertNames(assertThrows(IllegalArgumentException.class, () -> engine.caption(f, "fr", 0)), "fr");
+    }
+
+    private Path copyBundle() throws IOException {
+        Path dst = tmp.resolve("bundle");
+        try (Stream<Path> files = Files.walk(TestModels.bundle())) {
+            for (Path src : (Iterable<Path>) files::iterator) {
+                Path to = dst.resolve(TestModels.bundle().relativize(src).toString());
+                if (Files.isDirectory(src)) {
+                    Files.createDirectories(to);
+                } else if (!src.getFileName().toString().equals("verifier.pt")) {
+                    Files.copy(src, to);
+                } else {
+                    Files.createSymbolicLink(to, src);
+                }
+            }
+        }
+        return dst;
+    }
+
+    @Test
+    void missingModelFile() throws IOException {
+        Path bundle = copyBundle();
+        Files.delete(bundle.resolve("drafter/decoder.onnx"));
+        assertNames(assertThrows(ModelException.class, () -> new CaptionEngine(bundle, EDGE, CaptionEngine.Network.none())),
+                "decoder.onnx", "not found");
+    }
+
+    @Test
+    void corruptModelFile() throws IOException {
+        Path bundle = copyBundle();
+        Files.write(bundle.resolve("drafter/encoder.onnx"), new byte[] {1, 2, 3, 4});
+        assertNames(assertThrows(ModelException.class, () -> new CaptionEngine(bundle, EDGE, CaptionEngine.Network.none())),
+                "encoder.onnx");
+    }
+
+    @Test
+    void corruptVerifier() throws IOException {
+        Path bundle = copyBundle();
+        Files.delete(bundle.resolve("verifier/verifier.pt"));
+        Files.write(bundle.resolve("verifier/verifier.pt"), "not torchscript".getBytes());
+        SpeculationConfig ugsd = SpeculationConfig.defaults();
+        assertNames(assertThrows(ModelException.class, () -> new CaptionEngine(bundle, ugsd, CaptionEngine.Network.none())),
+                "verifier.pt");
+    }
+
+    @Test
+    void manifestThatDoesNotMatchTheTokenizer() throws IOException {
+        Path bundle = copyBundle();
+        Path manifest = bundle.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"vocab_size\": \\d+", "\"vocab_size\": 999"));
+        assertNames(assertThrows(ModelException.class, () -> new CaptionEngine(bundle, EDGE, CaptionEngine.Network.none())),
+                "tokenizer.json", "999");
+    }
+
+    @Test
+    void manifestMissing() {
+        assertNames(assertThrows(ModelException.class, () -> new CaptionEngine(tmp, EDGE, CaptionEngine.Network.none())),
+                "model.json");
+    }
+}

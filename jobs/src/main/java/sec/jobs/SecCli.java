@@ -1,0 +1,36 @@
+package sec.jobs;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sec}: the command line of the project. Subcommands are added as their issues land. */
+@Command(name = "sec", mixinStandardHelpOptions = true, version = "sec 0.1.0",
+        description = "Streaming edge-cloud speech-emotion captioning.",
+        subcommands = {CaptionCommand.class})
+public final class SecCli implements Runnable {
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs a command line with the given output streams and returns its exit code (tests call this). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new SecCli());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((ex, line, parsed) -> {
+            line.getErr().println("error: " + ex.getMessage());
+            return 2;
+        });
+        return cli.execute(args);
+    }
+}
