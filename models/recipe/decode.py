@@ -6,7 +6,7 @@ import torch
 import model
 from tokenizer import BOS, EOS, LANG_TOKEN
 
-MAX_CAPTION_TOKENS = 60
+MAX_CAPTION_TOKENS = 60  # tokens generated per caption, eos included
 
 
 def entropy(logits):
@@ -17,7 +17,8 @@ def entropy(logits):
 @torch.no_grad()
 def drafter_greedy(drafter, mel, lang, max_tokens=MAX_CAPTION_TOKENS):
     """One utterance: feed the prompt, then one token per step with the KV cache.
-    Returns (caption token ids without prompt/eos, entropies per emitted token incl. eos)."""
+    Returns (caption token ids without prompt/eos, entropies per generated token incl. eos). At most
+    max_tokens tokens are generated, eos included."""
     step = model.DrafterStep(drafter.decoder)
     enc = drafter.encoder(torch.from_numpy(mel).unsqueeze(0))
     enc_mask = torch.ones(1, enc.shape[1])
@@ -25,7 +26,7 @@ def drafter_greedy(drafter, mel, lang, max_tokens=MAX_CAPTION_TOKENS):
     ids = torch.tensor([[BOS, LANG_TOKEN[lang]]])
     pos = torch.arange(2).unsqueeze(0)
     tokens, ents = [], []
-    for _ in range(max_tokens + 1):
+    for _ in range(max_tokens):
         total = past[0].shape[2] + ids.shape[1]
         out = step(ids, pos, enc, enc_mask, torch.ones(1, total), *past)
         logits, past = out[0][0, -1], list(out[1:])
@@ -62,7 +63,7 @@ def verifier_greedy(verifier_export, ctx, ctx_len, langs, max_tokens=MAX_CAPTION
     """Batched greedy decoding by full recomputation (the verifier has no cache)."""
     rows = [[BOS, LANG_TOKEN[l]] for l in langs]
     done = [False] * len(rows)
-    for _ in range(max_tokens + 1):
+    for _ in range(max_tokens):
         ids = pad_batch(rows, 0)
         lens = torch.tensor([len(r) for r in rows])
         logits = verifier_export(ctx, ctx_len, ids, lens)

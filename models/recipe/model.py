@@ -97,14 +97,14 @@ class DecoderLayer(nn.Module):
 
 def key_bias(mask):
     """[B, N] of 1/0 -> additive bias [B, 1, 1, N]."""
-    return ((1.0 - mask) * NEG).unsqueeze(1).unsqueeze(2)
+    return ((1.0 - mask) * -1e9).unsqueeze(1).unsqueeze(2)  # NEG, literal for TorchScript
 
 
 def causal_bias(past: int, new: int, device: torch.device):
     """Query i of the new tokens sees keys 0 .. past + i. [1, 1, new, past + new]."""
     keys = torch.arange(past + new, device=device).unsqueeze(0)
     queries = torch.arange(new, device=device).unsqueeze(1) + past
-    return ((keys > queries).float() * NEG).unsqueeze(0).unsqueeze(0)
+    return ((keys > queries).float() * -1e9).unsqueeze(0).unsqueeze(0)
 
 
 def lengths_mask(lengths, n: int):
@@ -174,7 +174,7 @@ class Verifier(nn.Module):
         self.decoder = TextDecoder(vocab, dim, heads, dec_layers, ffn)
 
     def encode(self, ctx_values, ctx_mask):
-        x = self.inp(ctx_values / CONTEXT_SCALE)
+        x = self.inp(ctx_values / 127.0)  # CONTEXT_SCALE, literal for TorchScript
         x = x + sinusoid(x.shape[1], x.shape[2], x.device).unsqueeze(0)
         bias = key_bias(ctx_mask)
         for layer in self.enc_layers:

@@ -57,7 +57,8 @@ public final class Verifier implements AutoCloseable {
         Device device = Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
-                .optModelPath(file)
+                .optModelPath(file.getParent())
+                .optModelName(file.getFileName().toString().replaceFirst("\\.pt$", ""))
                 .optEngine("PyTorch")
                 .optDevice(device)
                 .optTranslator(new NoopTranslator())

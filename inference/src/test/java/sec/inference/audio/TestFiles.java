@@ -2,7 +2,6 @@ package sec.inference.audio;
 
 import java.net.URISyntaxException;
 import java.net.URL;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -25,20 +24,8 @@ final class TestFiles {
         }
     }
 
-    /**
-     * The models folder: system property {@code sec.models.dir} (set by the parent pom), else the
-     * first folder walking up from the working directory that contains models/recipe.
-     */
+    /** The repository's models folder (see {@link sec.inference.TestModels#dir()}). */
     static Path modelsDir() {
-        String prop = System.getProperty("sec.models.dir");
-        if (prop != null && !prop.isBlank()) {
-            return Paths.get(prop);
-        }
-        for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isDirectory(dir.resolve("models").resolve("recipe"))) {
-                return dir.resolve("models");
-            }
-        }
-        return Paths.get("models").toAbsolutePath();
+        return sec.inference.TestModels.dir();
     }
 }

@@ -1,0 +1,86 @@
+package sec.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import sec.inference.FeatureExtractor;
+import sec.inference.audio.WavReader;
+import sec.inference.decode.Logits;
+import sec.inference.drafter.DraftSession;
+import sec.inference.drafter.Drafter;
+import sec.inference.drafter.EncodedAudio;
+import sec.inference.model.ModelManifest;
+
+/**
+ * {@code sec bench}: measures the pipeline's parts. For now the drafter's bare decoding loop on one
+ * thread (greedy, KV cache) over a held-out utterance; the performance issue adds the rest.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints JSON.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--quick", description = "short run (about 3 s per measurement)")
+    boolean quick;
+
+    @Option(names = "--out", description = "also write the JSON to this file")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        Path models = Path.of(System.getProperty("sec.models.dir", "models"));
+        ModelManifest manifest = ModelManifest.load(models.resolve("bundled"));
+        Path wav;
+        try (var files = Files.list(models.resolve("eval/en"))) {
+            wav = files.filter(p -> p.toString().endsWith(".wav")).sorted().findFirst().orElseThrow();
+        }
+        float[][] mel = new FeatureExtractor(manifest.mel()).features(WavReader.read(wav), 0, wav.toString());
+        double seconds = quick ? 3 : 10;
+        ObjectNode result = new ObjectMapper().createObjectNode();
+        try (Drafter drafter = Drafter.load(manifest, 1)) {
+            EncodedAudio audio = drafter.encode(mel);
+            long[] prompt = manifest.prompt("en");
+            decode(drafter, audio, prompt, manifest.eos(), seconds / 3); // warm-up
+            double[] r = decode(drafter, audio, prompt, manifest.eos(), seconds);
+            result.put("drafter_tokens_per_s_bare", Math.round(r[0] * 10) / 10.0);
+            result.put("drafter_tokens_per_caption", r[1]);
+            result.put("utterance", wav.getFileName().toString());
+            result.put("threads", 1);
+        }
+        String json = result.toPrettyString();
+        spec.commandLine().getOut().println(json);
+        if (out != null) {
+            Files.writeString(out, json);
+        }
+        return 0;
+    }
+
+    /** Greedy captions of one utterance, repeated for {@code seconds}: {tokens per second, tokens per caption}. */
+    private static double[] decode(Drafter drafter, EncodedAudio audio, long[] prompt, long eos, double seconds) {
+        long tokens = 0;
+        int captions = 0;
+        long start = System.nanoTime();
+        long end = start + (long) (seconds * 1e9);
+        while (System.nanoTime() < end) {
+            DraftSession s = drafter.start(audio, prompt);
+            float[] logits = s.lastLogits();
+            for (int i = 0; i < 60; i++) {
+                int t = Logits.argmax(logits);
+                tokens++;
+                if (t == eos) {
+                    break;
+                }
+                logits = drafter.feed(s, t);
+            }
+            captions++;
+        }
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        return new double[] {tokens / elapsed, (double) tokens / captions};
+    }
+}
