@@ -65,7 +65,8 @@ def synthesize(item):
     with tempfile.TemporaryDirectory() as tmp:
         wav = os.path.join(tmp, 'tts.wav')
         speak(item, wav)
-        raw = subprocess.run(['sox', wav, '-t', 'raw', '-r', str(audio.SAMPLE_RATE), '-e', 'signed',
+        # -D: no dither, which sox otherwise draws afresh each run (the recipe must be repeatable)
+        raw = subprocess.run(['sox', '-D', wav, '-t', 'raw', '-r', str(audio.SAMPLE_RATE), '-e', 'signed',
                               '-b', '16', '-c', '1', '-', 'sinc', '300-3400'],
                              check=True, capture_output=True).stdout
     x = np.frombuffer(raw, dtype='<i2').astype(np.float64)

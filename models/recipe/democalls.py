@@ -17,10 +17,10 @@ ARCS = [
     ('en', ['anxious', 'anxious', 'surprised', 'happy']),
     ('en', ['sad', 'sad', 'neutral', 'calm', 'happy']),
     ('en', ['angry', 'angry', 'frustrated', 'neutral', 'surprised', 'calm']),
-    ('zh', ['neutral', 'frustrated', 'angry', 'calm', 'happy']),
+    ('zh', ['neutral', 'frustrated', 'angry', 'happy']),
     ('zh', ['anxious', 'surprised', 'happy', 'happy']),
     ('zh', ['sad', 'neutral', 'calm', 'calm']),
-    ('zh', ['frustrated', 'angry', 'angry', 'neutral', 'happy']),
+    ('zh', ['frustrated', 'angry', 'neutral', 'happy']),
 ]
 AGENT_EMOTIONS = ['calm', 'neutral', 'happy']
 

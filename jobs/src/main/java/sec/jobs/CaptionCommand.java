@@ -98,24 +98,23 @@ public final class CaptionCommand implements Callable<Integer> {
     }
 
     private SpeculationConfig config() {
-        SpeculationConfig c = SpeculationConfig.defaults().withMode(mode).withAcceptance(accept, k);
-        c = new SpeculationConfig(c.mode(), c.acceptance(), c.rankK(), divergence, c.tau(), c.gammaPolicy(),
-                c.gammaFixed(), c.gammaMin(), c.gammaDefault(), c.gammaMax(), c.bonusToken(), c.seed(), c.maxTokens());
+        SpeculationConfig.Builder c = SpeculationConfig.builder().mode(mode).acceptance(accept).rankK(k)
+                .divergence(divergence);
         if (tau != null) {
-            c = c.withTau(tau);
+            c.tau(tau);
         }
         switch (gamma.toLowerCase(Locale.ROOT)) {
-            case "dynamic" -> c = c.withGamma(GammaPolicy.DYNAMIC, c.gammaFixed());
-            case "heuristic" -> c = c.withGamma(GammaPolicy.HEURISTIC, c.gammaFixed());
+            case "dynamic" -> c.gammaPolicy(GammaPolicy.DYNAMIC);
+            case "heuristic" -> c.gammaPolicy(GammaPolicy.HEURISTIC);
             default -> {
                 try {
-                    c = c.withGamma(GammaPolicy.FIXED, Integer.parseInt(gamma));
+                    c.gammaPolicy(GammaPolicy.FIXED).gammaFixed(Integer.parseInt(gamma));
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("--gamma must be dynamic, heuristic or a number, got '" + gamma + "'");
                 }
             }
         }
-        return c;
+        return c.build();
     }
 
     private String toLine(Path f, CaptionResult r) {

@@ -45,28 +45,79 @@ public record SpeculationConfig(
 
     /** UGSD defaults: rank-20 acceptance, dynamic γ in {2, 4, 6}, τ = 0.5 nats, bonus token on. */
     public static SpeculationConfig defaults() {
-        return new SpeculationConfig(Mode.UGSD, Acceptance.RANK, 20, 1.0, 0.5, GammaPolicy.DYNAMIC,
-                4, 2, 4, 6, true, 42L, 60);
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.mode = mode;
+        b.acceptance = acceptance;
+        b.rankK = rankK;
+        b.divergence = divergence;
+        b.tau = tau;
+        b.gammaPolicy = gammaPolicy;
+        b.gammaFixed = gammaFixed;
+        b.gammaMin = gammaMin;
+        b.gammaDefault = gammaDefault;
+        b.gammaMax = gammaMax;
+        b.bonusToken = bonusToken;
+        b.seed = seed;
+        b.maxTokens = maxTokens;
+        return b;
     }
 
     public SpeculationConfig withMode(Mode m) {
-        return new SpeculationConfig(m, acceptance, rankK, divergence, tau, gammaPolicy, gammaFixed,
-                gammaMin, gammaDefault, gammaMax, bonusToken, seed, maxTokens);
+        return toBuilder().mode(m).build();
     }
 
     public SpeculationConfig withAcceptance(Acceptance a, int k) {
-        return new SpeculationConfig(mode, a, k, divergence, tau, gammaPolicy, gammaFixed, gammaMin,
-                gammaDefault, gammaMax, bonusToken, seed, maxTokens);
+        return toBuilder().acceptance(a).rankK(k).build();
     }
 
     public SpeculationConfig withTau(double t) {
-        return new SpeculationConfig(mode, acceptance, rankK, divergence, t, gammaPolicy, gammaFixed,
-                gammaMin, gammaDefault, gammaMax, bonusToken, seed, maxTokens);
+        return toBuilder().tau(t).build();
     }
 
     public SpeculationConfig withGamma(GammaPolicy p, int fixed) {
-        return new SpeculationConfig(mode, acceptance, rankK, divergence, tau, p, fixed, gammaMin,
-                gammaDefault, gammaMax, bonusToken, seed, maxTokens);
+        return toBuilder().gammaPolicy(p).gammaFixed(fixed).build();
+    }
+
+    /** Fluent construction; unset values keep the defaults. */
+    public static final class Builder {
+        private Mode mode = Mode.UGSD;
+        private Acceptance acceptance = Acceptance.RANK;
+        private int rankK = 20;
+        private double divergence = 1.0;
+        private double tau = 0.5;
+        private GammaPolicy gammaPolicy = GammaPolicy.DYNAMIC;
+        private int gammaFixed = 4;
+        private int gammaMin = 2;
+        private int gammaDefault = 4;
+        private int gammaMax = 6;
+        private boolean bonusToken = true;
+        private long seed = 42L;
+        private int maxTokens = 60;
+
+        public Builder mode(Mode v) { mode = v; return this; }
+        public Builder acceptance(Acceptance v) { acceptance = v; return this; }
+        public Builder rankK(int v) { rankK = v; return this; }
+        public Builder divergence(double v) { divergence = v; return this; }
+        public Builder tau(double v) { tau = v; return this; }
+        public Builder gammaPolicy(GammaPolicy v) { gammaPolicy = v; return this; }
+        public Builder gammaFixed(int v) { gammaFixed = v; return this; }
+        public Builder gammaLevels(int min, int def, int max) { gammaMin = min; gammaDefault = def; gammaMax = max; return this; }
+        public Builder bonusToken(boolean v) { bonusToken = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder maxTokens(int v) { maxTokens = v; return this; }
+
+        public SpeculationConfig build() {
+            return new SpeculationConfig(mode, acceptance, rankK, divergence, tau, gammaPolicy, gammaFixed,
+                    gammaMin, gammaDefault, gammaMax, bonusToken, seed, maxTokens);
+        }
     }
 
     public AcceptancePolicy acceptancePolicy() {
