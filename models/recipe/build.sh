@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Regenerates the bundled model pair, the held-out and calibration sets, the demo calls, the Java
 # parity fixtures and report.json. Deterministic from SEED. Resumable: each step skips when its
-# output exists, training resumes from its last epoch checkpoint (work/ckpt-*.pt).
+# output exists, training resumes from its last epoch checkpoint (.recipe-work/ckpt-*.pt).
 # Usage: models/recipe/build.sh [--clean]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 models=$(dirname "$here")
-work="$here/work"
+work="${RECIPE_WORK:-$(dirname "$models")/.recipe-work}"  # outside models/, which holds only what is committed
 PY=/usr/bin/python3
 SEED=${SEED:-1234}
 TRAIN_PER_LANG=${TRAIN_PER_LANG:-6000}
