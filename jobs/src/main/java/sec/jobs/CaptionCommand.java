@@ -34,7 +34,8 @@ public final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--mode", defaultValue = "ugsd", description = "edge | cloud | ugsd (default: ${DEFAULT-VALUE})")
     Mode mode;
 
-    @Option(names = "--accept", defaultValue = "rank", description = "rank | exact | sampling | divergence")
+    @Option(names = "--accept", defaultValue = "exact",
+            description = "exact | rank | sampling | divergence (default: ${DEFAULT-VALUE}; see README)")
     Acceptance accept;
 
     @Option(names = "--k", defaultValue = "20", description = "rank-k acceptance: top k (default: ${DEFAULT-VALUE})")
@@ -43,7 +44,7 @@ public final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--divergence", defaultValue = "1.0", description = "divergence acceptance: max log-prob gap in nats")
     double divergence;
 
-    @Option(names = "--tau", description = "entropy gate in nats (default: the model default 0.5)")
+    @Option(names = "--tau", description = "entropy gate in nats (default 1.2, calibrated on models/calib)")
     Double tau;
 
     @Option(names = "--gamma", defaultValue = "dynamic", description = "dynamic | heuristic | N (fixed block length)")

@@ -1,0 +1,113 @@
+package sec.inference.decode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import sec.inference.FeatureExtractor;
+import sec.inference.TestModels;
+import sec.inference.audio.WavReader;
+import sec.inference.drafter.Drafter;
+import sec.inference.drafter.EncodedAudio;
+import sec.inference.model.ModelManifest;
+
+/** The decoder's state machine driven by hand: verdicts, corrections, timeouts, misuse. */
+class SpeculativeDecoderTest {
+    private static ModelManifest manifest;
+    private static Drafter drafter;
+    private static EncodedAudio audio;
+
+    @BeforeAll
+    static void load() throws Exception {
+        manifest = TestModels.manifest();
+        drafter = Drafter.load(manifest, 1);
+        TestModels.HeldOut h = TestModels.heldOut("en", 1).get(0);
+        audio = drafter.encode(new FeatureExtractor(manifest.mel()).features(WavReader.read(h.wav()), 0, "x"));
+    }
+
+    @AfterAll
+    static void close() {
+        drafter.close();
+    }
+
+    private static SpeculativeDecoder decoder(SpeculationConfig config) {
+        long[] prompt = manifest.prompt("en");
+        return new SpeculativeDecoder(drafter, drafter.start(audio, prompt), prompt, manifest.eos(), config,
+                new BlockController(config), config.acceptancePolicy());
+    }
+
+    private static SpeculationConfig everyBlockVerified() {
+        return SpeculationConfig.builder().tau(-1).gammaPolicy(SpeculationConfig.GammaPolicy.FIXED).gammaFixed(3).build();
+    }
+
+    @Test
+    void aTimedOutBlockIsCommittedAsDraftedAndMarked() {
+        SpeculativeDecoder d = decoder(everyBlockVerified());
+        DraftBlock block = d.draftBlock();
+        assertNotNull(block);
+        assertEquals(3, block.length());
+        d.applyTimeout();
+        assertArrayEquals(block.tokens(), d.trace().tokens());
+        for (Provenance p : d.trace().provenance()) {
+            assertEquals(Provenance.UNVERIFIED_TIMEOUT, p);
+        }
+    }
+
+    @Test
+    void aCorrectionReplacesTheFirstRejectedTokenAndDraftingGoesOnFromIt() {
+        SpeculativeDecoder d = decoder(everyBlockVerified());
+        DraftBlock block = d.draftBlock();
+        long replacement = block.tokens()[1] == 10 ? 11 : 10;
+        d.applyVerdict(new Decision(1, (int) replacement, Decision.NONE));
+        assertArrayEquals(new long[] {block.tokens()[0], replacement}, d.trace().tokens());
+        assertArrayEquals(new Provenance[] {Provenance.VERIFIED, Provenance.CORRECTED}, d.trace().provenance());
+        DraftBlock next = d.draftBlock();
+        assertNotNull(next, "the next block is drafted after the rollback");
+        assertEquals(2, d.trace().length(), "nothing new is committed before its verdict");
+        assertEquals(1, d.trace().corrected());
+    }
+
+    @Test
+    void aVerdictClaimingMoreThanTheBlockAcceptsOnlyTheBlock() {
+        SpeculativeDecoder d = decoder(everyBlockVerified());
+        DraftBlock block = d.draftBlock();
+        d.applyVerdict(new Decision(99, Decision.NONE, Decision.NONE));
+        assertEquals(block.length(), d.trace().length());
+        assertEquals(block.length(), d.trace().accepted());
+    }
+
+    @Test
+    void confidentBlocksAreCommittedWithoutAVerdict() {
+        SpeculativeDecoder d = decoder(SpeculationConfig.builder().tau(1e9).build());
+        assertNull(d.draftBlock());
+        assertTrue(d.trace().length() > 0);
+        assertEquals(0, d.trace().sent());
+        for (Provenance p : d.trace().provenance()) {
+            assertEquals(Provenance.EDGE, p);
+        }
+    }
+
+    @Test
+    void misuseIsRefused() {
+        SpeculativeDecoder d = decoder(everyBlockVerified());
+        assertThrows(IllegalStateException.class, d::applyTimeout);
+        d.draftBlock();
+        assertThrows(IllegalStateException.class, d::draftBlock);
+    }
+
+    @Test
+    void theCaptionStopsAtTheTokenLimit() {
+        SpeculationConfig config = SpeculationConfig.builder().tau(1e9).maxTokens(5).build();
+        SpeculativeDecoder d = decoder(config);
+        while (!d.finished()) {
+            d.draftBlock();
+        }
+        assertTrue(d.trace().length() <= 5);
+    }
+}
