@@ -143,8 +143,14 @@ public final class EnergyEndpointer {
         }
     }
 
-    /** The floor follows quiet frames quickly and rises slowly, so speech does not lift it. */
+    /**
+     * The floor follows quiet frames quickly and rises slowly, so speech does not lift it. Digital
+     * silence (gap filling, muted lines) says nothing about the line noise and is ignored.
+     */
     private void trackNoise(double db, boolean voiced) {
+        if (db < -100) {
+            return;
+        }
         if (db < noiseFloorDb) {
             noiseFloorDb = 0.7 * noiseFloorDb + 0.3 * db;
         } else if (!voiced) {
