@@ -1,0 +1,111 @@
+package sec.operators;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import sec.inference.audio.G711;
+import sec.inference.audio.PcmAudio;
+import sec.inference.audio.PcmCodec;
+import sec.inference.audio.WavReader;
+import sec.schemas.AudioEncoding;
+import sec.schemas.AudioFrame;
+import sec.schemas.Channel;
+import sec.schemas.DeadLetter;
+
+class UtteranceSegmenterTest {
+    private static final int FRAME = 160;
+    private static final long TIMEOUT_MS = 5_000;
+    private KeyedOneInputStreamOperatorTestHarness<String, AudioFrame, Utterance> harness;
+
+    @BeforeEach
+    void open() throws Exception {
+        SegmenterConfig config = new SegmenterConfig(8000, 12.0, 8, TIMEOUT_MS, 4096, "en", "frames");
+        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new UtteranceSegmenter(config)),
+                AudioFrame::getCallId, Types.STRING);
+        harness.open();
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    /** The customer channel of the first demo call, 20 ms mu-law frames. */
+    private static List<AudioFrame> customerFrames(String callId, boolean withLast) throws Exception {
+        PcmAudio call = WavReader.read(Path.of(System.getProperty("sec.models.dir"), "calls").resolve("call-01-en.wav"));
+        byte[] mu = G711.linearToMulaw(PcmCodec.toPcm16(call.channel(1)));
+        List<AudioFrame> out = new ArrayList<>();
+        for (int seq = 0; (seq + 1) * FRAME <= mu.length; seq++) {
+            out.add(frame(callId, seq, Arrays.copyOfRange(mu, seq * FRAME, (seq + 1) * FRAME), AudioEncoding.MULAW, false));
+        }
+        if (withLast) {
+            out.get(out.size() - 1).setLast(true);
+        }
+        return out;
+    }
+
+    private static AudioFrame frame(String callId, long seq, byte[] payload, AudioEncoding enc, boolean last) {
+        return AudioFrame.newBuilder().setCallId(callId).setChannel(Channel.CUSTOMER).setSeq(seq).setStartMs(seq * 20)
+                .setSampleRate(8000).setEncoding(enc).setPayload(ByteBuffer.wrap(payload)).setLast(last)
+                .setLanguage("en").build();
+    }
+
+    @Test
+    void aCallEndingWithItsLastFrameYieldsEveryTurnAndLeavesNoState() throws Exception {
+        for (AudioFrame f : customerFrames("call-1", true)) {
+            harness.processElement(f, f.getStartMs());
+        }
+        List<Utterance> out = harness.extractOutputValues();
+        assertEquals(6, out.size(), "six customer turns in call-01");
+        assertTrue(out.get(0).utteranceId.startsWith("call-1/CUSTOMER/"), out.get(0).utteranceId);
+        assertEquals("en", out.get(0).language);
+        assertEquals(0, harness.numKeyedStateEntries(), "state cleared when the call ends");
+        assertEquals(0, harness.numProcessingTimeTimers());
+    }
+
+    @Test
+    void aCallThatNeverEndsIsClosedByTheInactivityTimeout() throws Exception {
+        List<AudioFrame> frames = customerFrames("call-2", false);
+        harness.setProcessingTime(1_000);
+        for (AudioFrame f : frames.subList(0, 300)) { // 6 s: into the first turn (4.3 s - 6.8 s)
+            harness.processElement(f, f.getStartMs());
+        }
+        assertEquals(0, harness.extractOutputValues().size(), "the turn is still open");
+        assertEquals(1, harness.numProcessingTimeTimers());
+        harness.setProcessingTime(1_000 + TIMEOUT_MS + 1);
+        assertEquals(1, harness.extractOutputValues().size(), "flushed by the timeout");
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numProcessingTimeTimers());
+    }
+
+    @Test
+    void undecodableAndOversizedFramesAreDeadLetteredAndTheCallGoesOn() throws Exception {
+        List<AudioFrame> frames = customerFrames("call-3", true);
+        harness.processElement(frame("call-3", 5_000_000, new byte[3], AudioEncoding.PCM16LE, false), 0);
+        harness.processElement(frame("call-3", 5_000_001, new byte[5000], AudioEncoding.MULAW, false), 0);
+        for (AudioFrame f : frames) {
+            harness.processElement(f, f.getStartMs());
+        }
+        List<DeadLetter> dead = new ArrayList<>();
+        for (StreamRecord<DeadLetter> r : harness.getSideOutput(UtteranceSegmenter.DEAD_LETTERS)) {
+            dead.add(r.getValue());
+        }
+        assertEquals(2, dead.size());
+        assertTrue(dead.get(0).getReason().contains("frame 5000000"), dead.get(0).getReason());
+        assertTrue(dead.get(1).getReason().contains("exceeds"), dead.get(1).getReason());
+        assertEquals(6, harness.extractOutputValues().size());
+    }
+}
