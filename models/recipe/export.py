@@ -68,6 +68,12 @@ def export_verifier(verifier_export, out):
     return path
 
 
+def emotion_lexicon():
+    """Which caption words name which emotion (English words, Mandarin words), from the templates."""
+    from captions import EN_EMO, ZH_EMO
+    return {e: sorted({EN_EMO[e][0], EN_EMO[e][1], ZH_EMO[e][0], ZH_EMO[e][1]}) for e in EN_EMO}
+
+
 def manifest(vocab, drafter_info, out):
     return {
         'name': 'sec-emotion-v1',
@@ -92,6 +98,7 @@ def manifest(vocab, drafter_info, out):
         'max_caption_tokens': decode.MAX_CAPTION_TOKENS,
         'detokenize': 'join with spaces; no space before punctuation, none next to CJK characters',
         'entropy': 'natural log, softmax over the full vocabulary',
+        'emotions': emotion_lexicon(),
         'drafter': dict({'encoder': 'drafter/encoder.onnx', 'decoder': 'drafter/decoder.onnx',
                          'opset': OPSET}, **drafter_info),
         'verifier': {'file': 'verifier/verifier.pt', 'format': 'torchscript',

@@ -16,6 +16,7 @@ public final class CaptionTrace {
     int accepted;
     int corrected;
     int rounds;
+    int timeouts;
 
     void add(long token, Provenance who, float entropy) {
         if (length == tokens.length) {
@@ -66,6 +67,11 @@ public final class CaptionTrace {
     /** Tokens the verifier supplied (corrections and bonus tokens). */
     public int corrected() {
         return corrected;
+    }
+
+    /** Tokens committed unverified because their verdict did not come in time. */
+    public int timeouts() {
+        return timeouts;
     }
 
     /** Verification round trips. */

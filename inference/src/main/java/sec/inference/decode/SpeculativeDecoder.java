@@ -13,27 +13,38 @@ import sec.inference.verifier.VerifyInput;
  */
 public final class SpeculativeDecoder {
     private final Drafter drafter;
-    private final DraftSession session;
-    private final long[] prompt;
     private final SpeculationConfig config;
-    private final BlockController controller;
     private final AcceptancePolicy acceptance;
     private final SpeculativeSampling sampler;
     private final long eos;
-    private final CaptionTrace trace = new CaptionTrace();
-    private DraftBlock pending;
-    private boolean finished;
+    private final DecodingState state;
+    private final DraftSession session;
+    private final long[] prompt;
+    private final BlockController controller;
+    private final CaptionTrace trace;
+
+    /** Works on an existing state (a streaming operator restores it from keyed state). */
+    public SpeculativeDecoder(Drafter drafter, SpeculationConfig config, AcceptancePolicy acceptance, long eos,
+            DecodingState state) {
+        this.drafter = drafter;
+        this.config = config;
+        this.acceptance = acceptance;
+        this.sampler = acceptance instanceof SpeculativeSampling s ? s : null;
+        this.eos = eos;
+        this.state = state;
+        this.session = state.session;
+        this.prompt = state.prompt;
+        this.controller = state.controller;
+        this.trace = state.trace;
+    }
 
     public SpeculativeDecoder(Drafter drafter, DraftSession session, long[] prompt, long eos,
             SpeculationConfig config, BlockController controller, AcceptancePolicy acceptance) {
-        this.drafter = drafter;
-        this.session = session;
-        this.prompt = prompt.clone();
-        this.eos = eos;
-        this.config = config;
-        this.controller = controller;
-        this.acceptance = acceptance;
-        this.sampler = acceptance instanceof SpeculativeSampling s ? s : null;
+        this(drafter, config, acceptance, eos, new DecodingState(session, prompt, controller));
+    }
+
+    public DecodingState state() {
+        return state;
     }
 
     public CaptionTrace trace() {
@@ -45,11 +56,11 @@ public final class SpeculativeDecoder {
     }
 
     public boolean finished() {
-        return finished;
+        return state.finished;
     }
 
     public DraftBlock pending() {
-        return pending;
+        return state.pending;
     }
 
     /**
@@ -57,8 +68,8 @@ public final class SpeculativeDecoder {
      * locally (or the caption finished); otherwise the block now waits for a verdict.
      */
     public DraftBlock draftBlock() {
-        if (finished || pending != null) {
-            throw new IllegalStateException(finished ? "caption already finished" : "a block is waiting for its verdict");
+        if (state.finished || state.pending != null) {
+            throw new IllegalStateException(state.finished ? "caption already finished" : "a block is waiting for its verdict");
         }
         float[] logits = drafter.sync(session, committedWithPrompt(), prompt.length + trace.length());
         int budget = config.maxTokens() - trace.length();
@@ -85,7 +96,8 @@ public final class SpeculativeDecoder {
                 probs == null ? null : Arrays.copyOf(probs, n));
         trace.drafted += n;
         if (config.mode() == SpeculationConfig.Mode.UGSD && controller.shouldVerify(block)) {
-            pending = block;
+            state.pending = block;
+            state.blockId++;
             trace.sent += n;
             return block;
         }
@@ -96,6 +108,7 @@ public final class SpeculativeDecoder {
     /** The verifier's input for the pending block: prompt + committed prefix + block. */
     public VerifyInput verifyInput(byte[] context, int contextSteps) {
         requirePending();
+        DraftBlock pending = state.pending;
         long[] tokens = Arrays.copyOf(committedWithPrompt(), prompt.length + trace.length() + pending.length());
         System.arraycopy(pending.tokens(), 0, tokens, prompt.length + trace.length(), pending.length());
         return new VerifyInput(context, contextSteps, tokens, prompt.length + trace.length());
@@ -104,19 +117,20 @@ public final class SpeculativeDecoder {
     /** Applies the verifier's rows for the pending block through the acceptance policy. */
     public Decision decide(float[][] verifierRows) {
         requirePending();
-        return acceptance.decide(pending, verifierRows, config.bonusToken());
+        return acceptance.decide(state.pending, verifierRows, config.bonusToken());
     }
 
     /** Commits the accepted prefix, then the correction or bonus token; γ follows the verdict. */
     public void applyVerdict(Decision d) {
         requirePending();
-        DraftBlock block = pending;
-        pending = null;
+        DraftBlock block = state.pending;
+        state.pending = null;
+        state.epoch++;
         int accepted = Math.max(0, Math.min(d.accepted(), block.length()));
         trace.rounds++;
         trace.accepted += accepted;
         commit(block, accepted, Provenance.VERIFIED);
-        if (!finished) {
+        if (!state.finished) {
             int extra = d.corrected() ? d.correction() : d.bonus();
             if (extra != Decision.NONE && (d.corrected() || accepted == block.length())) {
                 trace.corrected++;
@@ -130,13 +144,15 @@ public final class SpeculativeDecoder {
     /** No verdict in time: the block is committed as drafted, marked so. */
     public void applyTimeout() {
         requirePending();
-        DraftBlock block = pending;
-        pending = null;
+        DraftBlock block = state.pending;
+        state.pending = null;
+        state.epoch++;
+        trace.timeouts += block.length();
         commit(block, block.length(), Provenance.UNVERIFIED_TIMEOUT);
     }
 
     private void commit(DraftBlock block, int count, Provenance who) {
-        for (int i = 0; i < count && !finished; i++) {
+        for (int i = 0; i < count && !state.finished; i++) {
             trace.add(block.tokens()[i], who, block.entropies()[i]);
             finishIf(block.tokens()[i]);
         }
@@ -144,7 +160,7 @@ public final class SpeculativeDecoder {
 
     private void finishIf(long token) {
         if (token == eos || trace.length() >= config.maxTokens()) {
-            finished = true;
+            state.finished = true;
         }
     }
 
@@ -158,7 +174,7 @@ public final class SpeculativeDecoder {
     }
 
     private void requirePending() {
-        if (pending == null) {
+        if (state.pending == null) {
             throw new IllegalStateException("no block is waiting for a verdict");
         }
     }

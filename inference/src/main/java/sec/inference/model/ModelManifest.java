@@ -33,6 +33,7 @@ public final class ModelManifest {
     private final DrafterSpec drafter;
     private final Path verifierFile;
     private final Path tokenizerFile;
+    private final Map<String, List<String>> emotions;
 
     /** Layout of the drafter's ONNX decoder (past/present key-value names, heads, sizes). */
     public record DrafterSpec(
@@ -81,6 +82,9 @@ public final class ModelManifest {
         }
         this.verifierFile = file(text(node(root, "verifier"), "file"));
         this.tokenizerFile = file(text(root, "tokenizer"));
+        Map<String, List<String>> lex = new LinkedHashMap<>();
+        root.path("emotions").fields().forEachRemaining(e -> lex.put(e.getKey(), strings(e.getValue())));
+        this.emotions = Map.copyOf(lex);
     }
 
     /** Reads {@code model.json} from a bundle directory and checks that every file it names exists. */
@@ -155,6 +159,8 @@ public final class ModelManifest {
     public DrafterSpec drafter() { return drafter; }
     public Path verifierFile() { return verifierFile; }
     public Path tokenizerFile() { return tokenizerFile; }
+    /** Emotion label to the caption words that name it (empty when the bundle has no lexicon). */
+    public Map<String, List<String>> emotions() { return emotions; }
 
     /** The prompt that starts every caption: bos then the language token. */
     public long[] prompt(String language) {
