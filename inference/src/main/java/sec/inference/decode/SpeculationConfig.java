@@ -17,7 +17,7 @@ public record SpeculationConfig(
         int gammaMax,
         boolean bonusToken,
         long seed,
-        int maxTokens) {
+        int maxTokens) implements java.io.Serializable {
 
     /** edge = drafter alone; cloud = verifier alone; ugsd = speculative decoding between them. */
     public enum Mode { EDGE, CLOUD, UGSD }

@@ -1,0 +1,197 @@
+package sec.operators;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeHint;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sec.inference.FeatureExtractor;
+import sec.inference.audio.InvalidAudioException;
+import sec.inference.decode.AcceptancePolicy;
+import sec.inference.decode.BlockController;
+import sec.inference.decode.CaptionTrace;
+import sec.inference.decode.Decision;
+import sec.inference.decode.DecodingState;
+import sec.inference.decode.DraftBlock;
+import sec.inference.decode.SpeculativeDecoder;
+import sec.inference.drafter.Drafter;
+import sec.inference.drafter.EncodedAudio;
+import sec.inference.model.ModelManifest;
+import sec.inference.text.CaptionTokenizer;
+import sec.inference.text.EmotionLexicon;
+import sec.schemas.AcousticContext;
+import sec.schemas.Channel;
+import sec.schemas.EmotionCaption;
+import sec.schemas.Provenance;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
+
+/**
+ * Keyed by call: utterances in, verdicts back, captions out. Each utterance's decoding state lives
+ * in keyed state, so a block waiting for its verdict blocks nothing else. Stale verdicts (another
+ * block or an older epoch) are dropped; a block whose verdict misses the deadline is committed as
+ * UNVERIFIED_TIMEOUT, so a dead cloud degrades to edge-only captions. All decoding is the
+ * inference core's {@link SpeculativeDecoder}; this class only keeps state, timers and records.
+ */
+public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance, Verdict, EmotionCaption> {
+    public static final OutputTag<VerifyRequest> REQUESTS = new OutputTag<>("verify-requests") {};
+    public static final OutputTag<AcousticContext> CONTEXTS = new OutputTag<>("acoustic-contexts") {};
+    public static final OutputTag<EmotionCaption> PARTIALS = new OutputTag<>("partial-captions") {};
+    private static final Logger LOG = LoggerFactory.getLogger(SpeculativeDrafter.class);
+
+    private final DrafterConfig config;
+    private transient ModelManifest manifest;
+    private transient Drafter drafter;
+    private transient CaptionTokenizer tokenizer;
+    private transient FeatureExtractor features;
+    private transient EmotionLexicon lexicon;
+    private transient AcceptancePolicy acceptance;
+    private transient MapState<String, UtteranceDecoding> utterances;
+
+    public SpeculativeDrafter(DrafterConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void open(OpenContext ctx) {
+        manifest = ModelManifest.load(Path.of(config.modelDir()));
+        drafter = Drafter.load(manifest, 1);
+        tokenizer = CaptionTokenizer.load(manifest.tokenizerFile());
+        features = new FeatureExtractor(manifest.mel());
+        lexicon = new EmotionLexicon(manifest.emotions());
+        acceptance = config.speculation().acceptancePolicy();
+        utterances = getRuntimeContext().getMapState(new MapStateDescriptor<>("utterance-decodings",
+                TypeInformation.of(String.class), TypeInformation.of(new TypeHint<UtteranceDecoding>() {})));
+    }
+
+    @Override
+    public void close() {
+        if (drafter != null) {
+            drafter.close();
+        }
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+
+    @Override
+    public void processElement1(Utterance u, Context ctx, Collector<EmotionCaption> out) throws Exception {
+        float[][] mel;
+        try {
+            mel = features.features(u.samples, manifest.mel().sampleRate(), u.utteranceId);
+        } catch (InvalidAudioException e) {
+            LOG.warn("utterance skipped: {}", e.getMessage());
+            return;
+        }
+        EncodedAudio audio = drafter.encode(mel);
+        ctx.output(CONTEXTS, AcousticContext.newBuilder().setCallId(u.callId).setUtteranceId(u.utteranceId)
+                .setFeatures(ByteBuffer.wrap(audio.context())).setSteps(audio.steps()).setDim(audio.contextDim())
+                .setDtype("int8").setModelId(manifest.name()).build());
+        long[] prompt = manifest.prompt(u.language);
+        DecodingState state = new DecodingState(drafter.start(audio, prompt), prompt,
+                new BlockController(config.speculation()));
+        advance(new UtteranceDecoding(u, ctx.timerService().currentProcessingTime(), state), ctx, out);
+    }
+
+    @Override
+    public void processElement2(Verdict v, Context ctx, Collector<EmotionCaption> out) throws Exception {
+        UtteranceDecoding ud = utterances.get(v.getUtteranceId());
+        if (ud == null || !ud.state.expects(v.getBlockId(), v.getEpoch())) {
+            return; // stale: another block, an older epoch, or an utterance already finished
+        }
+        ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
+        decoder(ud).applyVerdict(new Decision(v.getAccepted(),
+                v.getCorrection() == null ? Decision.NONE : v.getCorrection(),
+                v.getBonus() == null ? Decision.NONE : v.getBonus()));
+        advance(ud, ctx, out);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<EmotionCaption> out) throws Exception {
+        List<UtteranceDecoding> due = new ArrayList<>();
+        for (UtteranceDecoding ud : utterances.values()) {
+            if (ud.state.pending() != null && ud.deadlineMs <= timestamp) {
+                due.add(ud);
+            }
+        }
+        for (UtteranceDecoding ud : due) {
+            decoder(ud).applyTimeout();
+            advance(ud, ctx, out);
+        }
+    }
+
+    private SpeculativeDecoder decoder(UtteranceDecoding ud) {
+        return new SpeculativeDecoder(drafter, config.speculation(), acceptance, manifest.eos(), ud.state);
+    }
+
+    /** Drafts until the caption finishes or a block must wait for its verdict. */
+    private void advance(UtteranceDecoding ud, Context ctx, Collector<EmotionCaption> out) throws Exception {
+        SpeculativeDecoder decoder = decoder(ud);
+        while (!decoder.finished()) {
+            DraftBlock block = decoder.draftBlock();
+            if (block != null) {
+                long now = ctx.timerService().currentProcessingTime();
+                ctx.output(REQUESTS, request(ud, block, now));
+                ud.deadlineMs = now + config.verdictDeadlineMs();
+                ctx.timerService().registerProcessingTimeTimer(ud.deadlineMs);
+                partial(ud, ctx);
+                utterances.put(ud.utteranceId, ud);
+                return;
+            }
+        }
+        out.collect(caption(ud, true, ctx.timerService().currentProcessingTime()));
+        utterances.remove(ud.utteranceId);
+    }
+
+    private void partial(UtteranceDecoding ud, Context ctx) {
+        if (config.partialCaptions() && ud.state.trace().length() > ud.partialLength) {
+            ud.partialLength = ud.state.trace().length();
+            ctx.output(PARTIALS, caption(ud, false, ctx.timerService().currentProcessingTime()));
+        }
+    }
+
+    private VerifyRequest request(UtteranceDecoding ud, DraftBlock block, long now) {
+        CaptionTrace t = ud.state.trace();
+        List<Integer> prefix = new ArrayList<>(t.length());
+        for (long id : t.tokens()) {
+            prefix.add((int) id);
+        }
+        List<Integer> draft = new ArrayList<>(block.length());
+        List<Float> ents = new ArrayList<>(block.length());
+        for (int i = 0; i < block.length(); i++) {
+            draft.add((int) block.tokens()[i]);
+            ents.add(block.entropies()[i]);
+        }
+        return VerifyRequest.newBuilder().setCallId(ud.callId).setUtteranceId(ud.utteranceId)
+                .setBlockId(ud.state.blockId()).setEpoch(ud.state.epoch()).setPrefixLength(prefix.size())
+                .setPrefixTokens(prefix).setDraftTokens(draft).setDraftEntropies(ents).setLanguage(ud.language)
+                .setDrafterModelId(manifest.name()).setVerifierModelId(manifest.name()).setSentAtMs(now).build();
+    }
+
+    private EmotionCaption caption(UtteranceDecoding ud, boolean isFinal, long now) {
+        CaptionTrace t = ud.state.trace();
+        long[] ids = t.tokens();
+        List<Integer> tokenIds = new ArrayList<>(ids.length);
+        List<Provenance> who = new ArrayList<>(ids.length);
+        for (int i = 0; i < ids.length; i++) {
+            tokenIds.add((int) ids[i]);
+            who.add(Provenance.valueOf(t.provenance()[i].name()));
+        }
+        String text = tokenizer.decode(ids);
+        return EmotionCaption.newBuilder().setCallId(ud.callId).setUtteranceId(ud.utteranceId)
+                .setChannel(Channel.valueOf(ud.channel)).setStartMs(ud.startMs).setEndMs(ud.endMs)
+                .setLanguage(ud.language).setText(text).setTokenIds(tokenIds).setProvenance(who)
+                .setEmotion(lexicon.find(text).orElse(null)).setFinal$(isFinal).setDrafted(t.drafted())
+                .setSent(t.sent()).setAccepted(t.accepted()).setCorrected(t.corrected()).setTimeouts(t.timeouts())
+                .setCaptionLatencyMs(now - ud.receivedAtMs).setDrafterModelId(manifest.name()).build();
+    }
+}

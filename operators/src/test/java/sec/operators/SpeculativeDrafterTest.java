@@ -1,0 +1,178 @@
+package sec.operators;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import sec.inference.FeatureExtractor;
+import sec.inference.audio.WavReader;
+import sec.inference.decode.CaptionResult;
+import sec.inference.decode.Decision;
+import sec.inference.decode.InProcessLink;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.Speculator;
+import sec.inference.decode.VerificationService;
+import sec.inference.drafter.Drafter;
+import sec.inference.model.ModelManifest;
+import sec.inference.text.CaptionTokenizer;
+import sec.inference.verifier.Verifier;
+import sec.schemas.AcousticContext;
+import sec.schemas.EmotionCaption;
+import sec.schemas.Provenance;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
+
+/** The drafter operator driven by hand, with verdicts from the real verifier. */
+class SpeculativeDrafterTest {
+    private static final long DEADLINE_MS = 2_000;
+    private static final SpeculationConfig SPEC = SpeculationConfig.builder().tau(0.3).build();
+    private static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
+    private static ModelManifest manifest;
+    private static Verifier verifier;
+    private static VerificationService service;
+    private static float[] samples;
+
+    private KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness;
+    private int requestsSeen;
+
+    @BeforeAll
+    static void load() throws Exception {
+        manifest = ModelManifest.load(MODELS.resolve("bundled"));
+        verifier = Verifier.load(manifest);
+        service = new VerificationService(verifier, manifest, SPEC);
+        Path wav;
+        try (var files = Files.list(MODELS.resolve("eval/en"))) {
+            wav = files.filter(p -> p.toString().endsWith(".wav")).sorted().findFirst().orElseThrow();
+        }
+        samples = WavReader.read(wav).channel(0);
+    }
+
+    @AfterAll
+    static void unload() {
+        verifier.close();
+    }
+
+    @BeforeEach
+    void open() throws Exception {
+        DrafterConfig config = new DrafterConfig(MODELS.resolve("bundled").toString(), SPEC, DEADLINE_MS, true);
+        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SpeculativeDrafter(config)),
+                u -> u.callId, v -> v.getCallId(), Types.STRING);
+        harness.setProcessingTime(0);
+        harness.open();
+        requestsSeen = 0;
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        harness.close();
+    }
+
+    private static Utterance utterance() {
+        return new Utterance("call-7", "CUSTOMER", "en", 1000, 1000 + samples.length / 8, samples);
+    }
+
+    private <T> List<T> side(org.apache.flink.util.OutputTag<T> tag) {
+        List<T> out = new ArrayList<>();
+        var q = harness.getSideOutput(tag);
+        if (q != null) {
+            for (StreamRecord<T> r : q) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
+    private VerifyRequest nextRequest() {
+        List<VerifyRequest> all = side(SpeculativeDrafter.REQUESTS);
+        return all.size() > requestsSeen ? all.get(requestsSeen++) : null;
+    }
+
+    private static Verdict verdict(AcousticContext ctx, VerifyRequest r) {
+        byte[] features = new byte[ctx.getFeatures().remaining()];
+        ctx.getFeatures().duplicate().get(features);
+        Decision d = service.verify(List.of(new VerificationService.Task(features, ctx.getSteps(), r.getLanguage(),
+                r.getPrefixTokens().stream().mapToLong(Integer::longValue).toArray(),
+                r.getDraftTokens().stream().mapToLong(Integer::longValue).toArray()))).get(0);
+        return Verdict.newBuilder().setCallId(r.getCallId()).setUtteranceId(r.getUtteranceId()).setBlockId(r.getBlockId())
+                .setEpoch(r.getEpoch()).setAccepted(d.accepted()).setCorrection(d.corrected() ? d.correction() : null)
+                .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(1f).setVerifierModelId("test")
+                .setSentAtMs(r.getSentAtMs()).build();
+    }
+
+    @Test
+    void captionEqualsTheInferenceCoreAndStateIsGoneAfterwards() throws Exception {
+        harness.processElement1(utterance(), 0);
+        AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
+        for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
+            harness.processElement2(verdict(ctx, r), 0);
+        }
+        List<EmotionCaption> out = harness.extractOutputValues();
+        assertEquals(1, out.size());
+        EmotionCaption c = out.get(0);
+        assertTrue(c.getFinal$());
+        assertTrue(requestsSeen > 0, "tau 0.3 sends blocks");
+
+        try (Drafter d = Drafter.load(manifest, 1); CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
+            float[][] mel = new FeatureExtractor(manifest.mel()).features(samples, 8000, "x");
+            CaptionResult direct = new Speculator(d, verifier, manifest, tok, SPEC, new InProcessLink(verifier)).caption(mel, "en");
+            assertArrayEquals(direct.tokens(), c.getTokenIds().stream().mapToLong(Integer::longValue).toArray(),
+                    c.getText() + " vs " + direct.text());
+            assertEquals(direct.text(), c.getText());
+            assertEquals(direct.sent(), c.getSent());
+        }
+        assertTrue(c.getEmotion() != null, c.getText());
+        assertEquals(0, harness.numKeyedStateEntries(), "no state after the caption");
+        assertEquals(0, harness.numProcessingTimeTimers(), "no timers after the caption");
+        assertTrue(side(SpeculativeDrafter.PARTIALS).size() > 0);
+    }
+
+    @Test
+    void aStaleVerdictChangesNothing() throws Exception {
+        harness.processElement1(utterance(), 0);
+        AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
+        VerifyRequest r = nextRequest();
+        Verdict good = verdict(ctx, r);
+        Verdict stale = Verdict.newBuilder(good).setEpoch(good.getEpoch() - 1).setAccepted(0).setCorrection(5).build();
+        Verdict otherBlock = Verdict.newBuilder(good).setBlockId(good.getBlockId() + 7).build();
+        harness.processElement2(stale, 0);
+        harness.processElement2(otherBlock, 0);
+        assertEquals(1, side(SpeculativeDrafter.REQUESTS).size(), "nothing moved");
+        assertEquals(0, harness.extractOutputValues().size());
+        harness.processElement2(good, 0);
+        assertTrue(side(SpeculativeDrafter.REQUESTS).size() > 1 || harness.extractOutputValues().size() == 1,
+                "the right verdict moves the caption on");
+    }
+
+    @Test
+    void withoutVerdictsTheCaptionComesUnverifiedWithinTheDeadline() throws Exception {
+        harness.processElement1(utterance(), 0);
+        long now = 0;
+        while (harness.extractOutputValues().isEmpty() && now < 200 * DEADLINE_MS) {
+            now += DEADLINE_MS;
+            harness.setProcessingTime(now);
+        }
+        List<EmotionCaption> out = harness.extractOutputValues();
+        assertEquals(1, out.size());
+        EmotionCaption c = out.get(0);
+        assertTrue(c.getProvenance().contains(Provenance.UNVERIFIED_TIMEOUT), c.getProvenance().toString());
+        assertTrue(!c.getProvenance().contains(Provenance.VERIFIED));
+        assertEquals(c.getSent(), c.getTimeouts());
+        int rounds = side(SpeculativeDrafter.REQUESTS).size();
+        assertTrue(now <= rounds * DEADLINE_MS, "each block waited one deadline: " + now + " ms for " + rounds + " blocks");
+        assertEquals(0, harness.numKeyedStateEntries());
+    }
+}
