@@ -1,0 +1,91 @@
+package sec.inference.decode;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import sec.inference.TestModels;
+import sec.inference.model.ModelManifest;
+import sec.inference.verifier.Verifier;
+
+class BatchingVerifierTest {
+    private static ModelManifest manifest;
+    private static Verifier verifier;
+    private static VerificationService service;
+    private static List<VerificationService.Task> tasks;
+
+    @BeforeAll
+    static void load() {
+        manifest = TestModels.manifest();
+        verifier = Verifier.load(manifest);
+        service = new VerificationService(verifier, manifest, SpeculationConfig.defaults());
+        tasks = new ArrayList<>();
+        JsonNode fixtures = TestModels.json(TestModels.dir().resolve("parity/parity.json")).get("fixtures");
+        for (int rep = 0; rep < 6; rep++) {
+            for (JsonNode f : fixtures) {
+                JsonNode ctx = f.get("context");
+                byte[] bytes = new byte[ctx.size() * manifest.contextDim()];
+                for (int t = 0; t < ctx.size(); t++) {
+                    for (int c = 0; c < manifest.contextDim(); c++) {
+                        bytes[t * manifest.contextDim() + c] = (byte) ctx.get(t).get(c).asInt();
+                    }
+                }
+                JsonNode draft = f.get("drafter").get("tokens");
+                int cut = 1 + rep % Math.max(1, draft.size() - 4);
+                long[] prefix = new long[cut];
+                long[] block = new long[Math.min(4, draft.size() - cut)];
+                for (int i = 0; i < cut; i++) {
+                    prefix[i] = draft.get(i).asLong();
+                }
+                for (int i = 0; i < block.length; i++) {
+                    block[i] = draft.get(cut + i).asLong();
+                }
+                tasks.add(new VerificationService.Task(bytes, ctx.size(), f.get("lang").asText(), prefix, block));
+            }
+        }
+    }
+
+    @AfterAll
+    static void close() {
+        verifier.close();
+    }
+
+    @Test
+    void batchesConcurrentRequestsAndAnswersEachAsAlone() throws Exception {
+        try (BatchingVerifier b = new BatchingVerifier(service, 16, 50, 256)) {
+            List<CompletableFuture<Decision>> futures = new ArrayList<>();
+            for (VerificationService.Task t : tasks) {
+                futures.add(b.submit(t));
+            }
+            for (int i = 0; i < tasks.size(); i++) {
+                Decision alone = service.verify(List.of(tasks.get(i))).get(0);
+                assertEquals(alone, futures.get(i).get(30, TimeUnit.SECONDS), "request " + i);
+            }
+            assertEquals(tasks.size(), b.requests());
+            assertTrue(b.batches() < tasks.size(), b.batches() + " forward passes for " + tasks.size() + " requests");
+        }
+    }
+
+    @Test
+    void aFullQueueFailsAtOnceAndClosingFailsWhatWaits() throws Exception {
+        BatchingVerifier b = new BatchingVerifier(service, 1, 0, 1);
+        List<CompletableFuture<Decision>> futures = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            futures.add(b.submit(tasks.get(i % tasks.size())));
+        }
+        assertTrue(futures.stream().anyMatch(CompletableFuture::isCompletedExceptionally), "queue of one overflows");
+        b.close();
+        CompletableFuture<Decision> late = b.submit(tasks.get(0));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> late.get(5, TimeUnit.SECONDS));
+        assertTrue(e.getCause().getMessage().contains("closed"));
+    }
+}
