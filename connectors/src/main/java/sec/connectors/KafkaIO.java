@@ -1,0 +1,44 @@
+package sec.connectors;
+
+import org.apache.avro.specific.SpecificRecordBase;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.types.Either;
+import sec.schemas.DeadLetter;
+
+/** Kafka sources and sinks of the wire records, configured from {@link KafkaSettings}. */
+public final class KafkaIO {
+    private KafkaIO() {}
+
+    /** Reads one record type; malformed records come out as Left(DeadLetter). Committed data only. */
+    public static <T extends SpecificRecordBase> KafkaSource<Either<DeadLetter, T>> source(
+            KafkaSettings settings, String topic, Class<T> type, String group, OffsetsInitializer start) {
+        return KafkaSource.<Either<DeadLetter, T>>builder()
+                .setProperties(settings.clientConfig())
+                .setTopics(topic)
+                .setGroupId(settings.groupIdPrefix() + "-" + group)
+                .setStartingOffsets(start)
+                .setProperty("isolation.level", "read_committed")
+                .setDeserializer(new AvroDeserialization<>(type))
+                .build();
+    }
+
+    /**
+     * Writes one record type keyed by call id. EXACTLY_ONCE uses Kafka transactions committed on
+     * checkpoints (readers use read_committed); AT_LEAST_ONCE flushes on checkpoints.
+     */
+    public static <T extends SpecificRecordBase> KafkaSink<T> sink(KafkaSettings settings, String topic, Class<T> type,
+            AvroSerialization.KeyOf<T> key, DeliveryGuarantee guarantee) {
+        var b = KafkaSink.<T>builder()
+                .setKafkaProducerConfig(settings.clientConfig())
+                .setRecordSerializer(new AvroSerialization<>(topic, type, key))
+                .setDeliveryGuarantee(guarantee);
+        if (guarantee == DeliveryGuarantee.EXACTLY_ONCE) {
+            b.setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + topic)
+                    .setProperty("transaction.timeout.ms", "60000");
+        }
+        return b.build();
+    }
+}

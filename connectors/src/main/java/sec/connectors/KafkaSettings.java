@@ -1,0 +1,50 @@
+package sec.connectors;
+
+import java.io.Serializable;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Where the pipeline's Kafka is and what it is called: bootstrap servers, client properties that
+ * pass through to every client (security.protocol, sasl.*, ssl.*, ...), the topic names and the
+ * prefixes of group and transactional ids. Built from configuration, never from literals in code.
+ */
+public record KafkaSettings(
+        String bootstrapServers,
+        Map<String, String> clientProperties,
+        Topics topics,
+        String groupIdPrefix,
+        String transactionalIdPrefix) implements Serializable {
+
+    /** Topic names; the defaults are DESIGN.md's. */
+    public record Topics(String frames, String contexts, String requests, String verdicts, String captions,
+            String partials, String deadLetters) implements Serializable {
+        public static Topics defaults() {
+            return new Topics("sec.audio.frames", "sec.verify.contexts", "sec.verify.requests", "sec.verify.verdicts",
+                    "sec.captions", "sec.captions.partial", "sec.deadletter");
+        }
+
+        public java.util.List<String> all() {
+            return java.util.List.of(frames, contexts, requests, verdicts, captions, partials, deadLetters);
+        }
+    }
+
+    public KafkaSettings {
+        if (bootstrapServers == null || bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("kafka.bootstrap-servers is not set");
+        }
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    public static KafkaSettings of(String bootstrapServers) {
+        return new KafkaSettings(bootstrapServers, Map.of(), Topics.defaults(), "sec", "sec");
+    }
+
+    /** bootstrap.servers plus the pass-through properties, for any Kafka client. */
+    public Properties clientConfig() {
+        Properties p = new Properties();
+        p.putAll(clientProperties);
+        p.put("bootstrap.servers", bootstrapServers);
+        return p;
+    }
+}

@@ -1,0 +1,55 @@
+package sec.jobs;
+
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import sec.connectors.DeadLetterSplit;
+import sec.connectors.KafkaIO;
+import sec.connectors.KafkaSettings;
+import sec.operators.ContextJoin;
+import sec.operators.VerifierFunction;
+import sec.schemas.AcousticContext;
+import sec.schemas.DeadLetter;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
+
+/** The cloud job: contexts + requests → ContextJoin → async batching verifier → verdicts. */
+public final class CloudVerifyJob {
+    private CloudVerifyJob() {}
+
+    /** Verifier settings: bundle, batching, async timeout and capacity, context expiry. */
+    public record Config(String modelDir, sec.inference.decode.SpeculationConfig speculation, int maxBatch,
+            long maxWaitMs, long asyncTimeoutMs, int asyncCapacity, long contextTtlMs) implements java.io.Serializable {}
+
+    public static void define(DataStream<AcousticContext> contexts, DataStream<VerifyRequest> requests, Config c,
+            Sink<Verdict> verdicts) {
+        var tasks = contexts.keyBy(AcousticContext::getCallId)
+                .connect(requests.keyBy(VerifyRequest::getCallId))
+                .process(new ContextJoin(c.contextTtlMs(), 64)).name("context-join").uid("context-join");
+        AsyncDataStream.orderedWait(tasks,
+                        new VerifierFunction(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(), 4 * c.asyncCapacity()),
+                        c.asyncTimeoutMs(), TimeUnit.MILLISECONDS, c.asyncCapacity())
+                .name("verifier").uid("verifier")
+                .sinkTo(verdicts).name("verdicts").uid("verdicts-sink");
+    }
+
+    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c) {
+        var topics = kafka.topics();
+        var contexts = env.fromSource(KafkaIO.source(kafka, topics.contexts(), AcousticContext.class, "cloud-contexts",
+                OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "contexts").uid("contexts-source")
+                .process(new DeadLetterSplit<>()).name("contexts-decode").uid("contexts-decode");
+        var requests = env.fromSource(KafkaIO.source(kafka, topics.requests(), VerifyRequest.class, "cloud-requests",
+                OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "requests").uid("requests-source")
+                .process(new DeadLetterSplit<>()).name("requests-decode").uid("requests-decode");
+        define(contexts, requests, c, KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
+                DeliveryGuarantee.AT_LEAST_ONCE));
+        contexts.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(requests.getSideOutput(DeadLetterSplit.DEAD_LETTERS))
+                .sinkTo(KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE))
+                .name("dead-letters").uid("cloud-dead-letters-sink");
+    }
+}

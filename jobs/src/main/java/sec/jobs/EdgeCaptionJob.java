@@ -1,0 +1,72 @@
+package sec.jobs;
+
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import sec.connectors.DeadLetterSplit;
+import sec.connectors.KafkaIO;
+import sec.connectors.KafkaSettings;
+import sec.operators.DrafterConfig;
+import sec.operators.SegmenterConfig;
+import sec.operators.SpeculativeDrafter;
+import sec.operators.Utterance;
+import sec.operators.UtteranceSegmenter;
+import sec.schemas.AcousticContext;
+import sec.schemas.AudioFrame;
+import sec.schemas.DeadLetter;
+import sec.schemas.EmotionCaption;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
+
+/**
+ * The edge job: frames → UtteranceSegmenter → SpeculativeDrafter (with verdicts) → captions, and
+ * the drafter's requests and contexts to the cloud. Sources and sinks are parameters (tests inject);
+ * {@link #kafka} wires the production Kafka topics.
+ */
+public final class EdgeCaptionJob {
+    private EdgeCaptionJob() {}
+
+    /** Where the edge job's outputs go. */
+    public record Sinks(Sink<EmotionCaption> captions, Sink<EmotionCaption> partials, Sink<VerifyRequest> requests,
+            Sink<AcousticContext> contexts, Sink<DeadLetter> deadLetters) {}
+
+    public static void define(DataStream<AudioFrame> frames, DataStream<Verdict> verdicts, DataStream<DeadLetter> sourceDeadLetters,
+            SegmenterConfig segmenter, DrafterConfig drafter, Sinks sinks) {
+        SingleOutputStreamOperator<Utterance> utterances = frames
+                .keyBy(AudioFrame::getCallId)
+                .process(new UtteranceSegmenter(segmenter)).name("utterance-segmenter").uid("utterance-segmenter");
+        SingleOutputStreamOperator<EmotionCaption> captions = utterances
+                .keyBy(u -> u.callId)
+                .connect(verdicts.keyBy(Verdict::getCallId))
+                .process(new SpeculativeDrafter(drafter)).name("speculative-drafter").uid("speculative-drafter");
+        captions.sinkTo(sinks.captions()).name("captions").uid("captions-sink");
+        captions.getSideOutput(SpeculativeDrafter.PARTIALS).sinkTo(sinks.partials()).name("partial-captions").uid("partials-sink");
+        captions.getSideOutput(SpeculativeDrafter.REQUESTS).sinkTo(sinks.requests()).name("verify-requests").uid("requests-sink");
+        captions.getSideOutput(SpeculativeDrafter.CONTEXTS).sinkTo(sinks.contexts()).name("acoustic-contexts").uid("contexts-sink");
+        utterances.getSideOutput(UtteranceSegmenter.DEAD_LETTERS).union(sourceDeadLetters)
+                .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
+    }
+
+    /** The production wiring: everything from and to Kafka; captions exactly once. */
+    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, SegmenterConfig segmenter, DrafterConfig drafter) {
+        var topics = kafka.topics();
+        var frames = env.fromSource(KafkaIO.source(kafka, topics.frames(), AudioFrame.class, "edge-frames",
+                OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "frames").uid("frames-source")
+                .process(new DeadLetterSplit<>()).name("frames-decode").uid("frames-decode");
+        var verdicts = env.fromSource(KafkaIO.source(kafka, topics.verdicts(), Verdict.class, "edge-verdicts",
+                OffsetsInitializer.latest()), WatermarkStrategy.noWatermarks(), "verdicts").uid("verdicts-source")
+                .process(new DeadLetterSplit<>()).name("verdicts-decode").uid("verdicts-decode");
+        define(frames, verdicts, frames.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(
+                        verdicts.getSideOutput(DeadLetterSplit.DEAD_LETTERS)), segmenter, drafter,
+                new Sinks(
+                        KafkaIO.sink(kafka, topics.captions(), EmotionCaption.class, EmotionCaption::getCallId, DeliveryGuarantee.EXACTLY_ONCE),
+                        KafkaIO.sink(kafka, topics.partials(), EmotionCaption.class, EmotionCaption::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
+                        KafkaIO.sink(kafka, topics.requests(), VerifyRequest.class, VerifyRequest::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
+                        KafkaIO.sink(kafka, topics.contexts(), AcousticContext.class, AcousticContext::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
+                        KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE)));
+    }
+}
