@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** {@code sec}: the command line of the project. Subcommands are added as their issues land. */
 @Command(name = "sec", mixinStandardHelpOptions = true, version = "sec 0.1.0",
         description = "Streaming edge-cloud speech-emotion captioning.",
-        subcommands = {CaptionCommand.class, BenchCommand.class})
+        subcommands = {CaptionCommand.class, DemoCommand.class, BenchCommand.class})
 public final class SecCli implements Runnable {
     @Override
     public void run() {

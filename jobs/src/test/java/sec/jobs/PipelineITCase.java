@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,11 +32,6 @@ import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.ChannelSegmenter;
-import sec.inference.audio.EndpointerSettings;
-import sec.inference.audio.G711;
-import sec.inference.audio.PcmAudio;
-import sec.inference.audio.PcmCodec;
-import sec.inference.audio.WavReader;
 import sec.inference.decode.InProcessLink;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.Speculator;
@@ -47,7 +41,6 @@ import sec.inference.text.CaptionTokenizer;
 import sec.inference.verifier.Verifier;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
-import sec.schemas.AudioEncoding;
 import sec.schemas.AudioFrame;
 import sec.schemas.Channel;
 import sec.schemas.EmotionCaption;
@@ -64,7 +57,6 @@ class PipelineITCase {
 
     private static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
     private static final String[][] CALLS = {{"call-01-en.wav", "en"}, {"call-05-zh.wav", "zh"}};
-    private static final int FRAME = 160;
     private static final SpeculationConfig SPEC = SpeculationConfig.defaults();
     private static final SegmenterConfig SEGMENTER = new SegmenterConfig(8000, 12.0, 16, 30_000, 65_536, "en", "frames");
     private static EmbeddedKafka kafka;
@@ -79,23 +71,6 @@ class PipelineITCase {
         kafka.close();
     }
 
-    /** One call's frames, both channels interleaved as a telephony system would send them. */
-    private static List<AudioFrame> frames(String callId, Path wav, String lang) throws Exception {
-        PcmAudio audio = WavReader.read(wav);
-        List<AudioFrame> out = new ArrayList<>();
-        byte[][] mu = {G711.linearToMulaw(PcmCodec.toPcm16(audio.channel(0))), G711.linearToMulaw(PcmCodec.toPcm16(audio.channel(1)))};
-        int n = mu[0].length / FRAME;
-        for (int seq = 0; seq < n; seq++) {
-            for (int ch = 0; ch < 2; ch++) {
-                out.add(AudioFrame.newBuilder().setCallId(callId).setChannel(ch == 0 ? Channel.AGENT : Channel.CUSTOMER)
-                        .setSeq(seq).setStartMs(seq * 20L).setSampleRate(8000).setEncoding(AudioEncoding.MULAW)
-                        .setPayload(ByteBuffer.wrap(java.util.Arrays.copyOfRange(mu[ch], seq * FRAME, (seq + 1) * FRAME)))
-                        .setLast(seq == n - 1).setLanguage(lang).build());
-            }
-        }
-        return out;
-    }
-
     /** What the inference core captions for every utterance of these frames: utterance id → tokens. */
     private static Map<String, long[]> expected(Map<String, List<AudioFrame>> calls) throws Exception {
         ModelManifest manifest = ModelManifest.load(MODELS.resolve("bundled"));
@@ -106,18 +81,8 @@ class PipelineITCase {
             FeatureExtractor fx = new FeatureExtractor(manifest.mel());
             for (var call : calls.entrySet()) {
                 for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER}) {
-                    ChannelSegmenter seg = new ChannelSegmenter(EndpointerSettings.defaults(8000, 12.0), SEGMENTER.reorderWindowFrames());
-                    List<ChannelSegmenter.Segment> segments = new ArrayList<>();
-                    String lang = null;
-                    for (AudioFrame f : call.getValue()) {
-                        if (f.getChannel() == ch) {
-                            byte[] p = new byte[f.getPayload().remaining()];
-                            f.getPayload().duplicate().get(p);
-                            segments.addAll(seg.accept(f.getSeq(), f.getStartMs(), 8000, sec.inference.audio.AudioEncoding.MULAW, p));
-                            lang = f.getLanguage();
-                        }
-                    }
-                    segments.addAll(seg.flush());
+                    List<ChannelSegmenter.Segment> segments = CallFrames.segments(call.getValue(), ch, SEGMENTER.reorderWindowFrames());
+                    String lang = call.getValue().get(0).getLanguage();
                     for (ChannelSegmenter.Segment s : segments) {
                         out.put(call.getKey() + "/" + ch + "/" + s.startMs(),
                                 speculator.caption(fx.features(s.samples(), 8000, "segment"), lang).tokens());
@@ -140,7 +105,7 @@ class PipelineITCase {
         Map<String, List<AudioFrame>> calls = new HashMap<>();
         for (String[] c : CALLS) {
             String callId = c[0].replace(".wav", "");
-            calls.put(callId, frames(callId, MODELS.resolve("calls").resolve(c[0]), c[1]));
+            calls.put(callId, CallFrames.of(callId, MODELS.resolve("calls").resolve(c[0]), c[1]));
         }
         Map<String, long[]> expected = expected(calls);
         assertEquals(20, expected.size(), "turns in calls 01 and 05");

@@ -71,7 +71,7 @@ public final class EnergyEndpointer {
             position += frameFill;
             silentRun += frameFill;
             frameFill = 0;
-            close(out, silentRun - frame.length);
+            close(out, silentRun - tail());
         }
         return out;
     }
@@ -92,7 +92,7 @@ public final class EnergyEndpointer {
         append(frame, frame.length);
         silentRun = voiced ? 0 : silentRun + frame.length;
         if (s.ms(silentRun) >= s.hangoverMs()) {
-            close(out, silentRun - frame.length); // keep one frame of the tail
+            close(out, silentRun - tail());
         } else if (s.ms(speechLength) >= s.maxUtteranceMs()) {
             close(out, 0);
         }
@@ -112,9 +112,15 @@ public final class EnergyEndpointer {
         voicedRun = 0;
     }
 
+    /** Samples of trailing silence an utterance keeps. */
+    private int tail() {
+        return s.sampleRate() * s.tailMs() / 1000;
+    }
+
     private void close(List<Utterance> out, int dropTail) {
         int length = Math.max(0, speechLength - Math.max(0, dropTail));
-        if (s.ms(length) >= s.minUtteranceMs()) {
+        int voiced = length - Math.min(silentRun, tail()); // the kept silence does not count
+        if (s.ms(voiced) >= s.minUtteranceMs()) {
             out.add(new Utterance(speechStart, Arrays.copyOf(speech, length)));
         }
         speech = null;

@@ -1,0 +1,194 @@
+package sec.jobs;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sec.connectors.AvroCodec;
+import sec.connectors.EmbeddedKafka;
+import sec.connectors.KafkaSettings;
+import sec.connectors.TopicAdmin;
+import sec.inference.decode.SpeculationConfig;
+import sec.operators.DrafterConfig;
+import sec.operators.SegmenterConfig;
+import sec.schemas.AudioFrame;
+import sec.schemas.Channel;
+import sec.schemas.EmotionCaption;
+
+/**
+ * {@code sec demo}: the main job on the embedded default. An in-process Kafka broker, the edge and
+ * cloud pipelines on one local MiniCluster (web UI printed), the bundled sample calls streamed in
+ * as frames, captions read back (read_committed) and shown as they arrive, then a summary. Exits 0
+ * only when every utterance got its caption; stops everything it started.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the pipeline on the embedded default.")
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--calls", defaultValue = "8", description = "number of calls (the 8 bundled ones, repeated if more)")
+    int calls;
+
+    @Option(names = "--lang", defaultValue = "both", description = "en | zh | both")
+    String lang;
+
+    @Option(names = "--fast", description = "stream frames as fast as possible instead of in real time")
+    boolean fast;
+
+    @Option(names = "--summary", description = "also write the summary as JSON to this file")
+    Path summaryFile;
+
+    @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
+    int timeoutS;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path models = Path.of(System.getProperty("sec.models.dir", "models"));
+        List<List<AudioFrame>> streams = loadCalls(models.resolve("calls"));
+        int expected = 0;
+        for (List<AudioFrame> frames : streams) {
+            for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER, Channel.MONO}) {
+                expected += CallFrames.segments(frames, ch, segmenter().reorderWindowFrames()).size();
+            }
+        }
+        long t0 = System.nanoTime();
+        DemoSummary summary = new DemoSummary(streams.size(), expected);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+            TopicAdmin.createMissing(settings, 4, (short) 1);
+            int port = freePort();
+            Configuration conf = new Configuration();
+            conf.set(RestOptions.PORT, port);
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            env.setParallelism(1);
+            env.enableCheckpointing(1000);
+            String bundle = models.resolve("bundled").toString();
+            SpeculationConfig spec = SpeculationConfig.defaults();
+            CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000));
+            EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true));
+            JobClient job = env.executeAsync("sec-demo");
+            out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   %d calls, %d utterances expected%n%n",
+                    kafka.bootstrapServers(), port, streams.size(), expected);
+            out.flush();
+            Thread producer = new Thread(() -> produce(settings, streams), "demo-producer");
+            producer.start();
+            try {
+                consume(settings, summary, out, Duration.ofSeconds(timeoutS));
+            } finally {
+                producer.interrupt();
+                producer.join(10_000);
+                job.cancel().get();
+            }
+        }
+        summary.printTable(out, (System.nanoTime() - t0) / 1e9);
+        if (summaryFile != null) {
+            Files.writeString(summaryFile, summary.json().toPrettyString());
+        }
+        return summary.complete() ? 0 : 1;
+    }
+
+    private static SegmenterConfig segmenter() {
+        return SegmenterConfig.defaults();
+    }
+
+    private List<List<AudioFrame>> loadCalls(Path dir) throws Exception {
+        List<JsonNode> bundled = new ArrayList<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String line : Files.readAllLines(dir.resolve("calls.jsonl"))) {
+            JsonNode n = m.readTree(line);
+            if (lang.equals("both") || n.get("lang").asText().equals(lang)) {
+                bundled.add(n);
+            }
+        }
+        if (bundled.isEmpty()) {
+            throw new IllegalArgumentException("--lang must be en, zh or both, got '" + lang + "'");
+        }
+        List<List<AudioFrame>> out = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            JsonNode n = bundled.get(i % bundled.size());
+            String id = n.get("file").asText().replace(".wav", "") + (i < bundled.size() ? "" : "-" + i / bundled.size());
+            out.add(CallFrames.of(id, dir.resolve(n.get("file").asText()), n.get("lang").asText()));
+        }
+        return out;
+    }
+
+    /** All calls at once, frame step by frame step: in real time unless --fast. */
+    private void produce(KafkaSettings settings, List<List<AudioFrame>> streams) {
+        AvroCodec<AudioFrame> codec = new AvroCodec<>(AudioFrame.class);
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            int[] next = new int[streams.size()];
+            long start = System.nanoTime();
+            for (long t = 0; ; t += CallFrames.FRAME_MS) {
+                boolean any = false;
+                for (int c = 0; c < streams.size(); c++) {
+                    List<AudioFrame> s = streams.get(c);
+                    while (next[c] < s.size() && s.get(next[c]).getStartMs() <= t) {
+                        AudioFrame f = s.get(next[c]++);
+                        p.send(new ProducerRecord<>(settings.topics().frames(), f.getCallId().getBytes(), codec.encode(f)));
+                    }
+                    any |= next[c] < s.size();
+                }
+                if (!any) {
+                    break;
+                }
+                if (!fast) {
+                    long wait = start + (t + CallFrames.FRAME_MS) * 1_000_000L - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void consume(KafkaSettings settings, DemoSummary summary, PrintWriter out, Duration limit) {
+        Properties c = settings.clientConfig();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "sec-demo-reader");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
+        long deadline = System.currentTimeMillis() + limit.toMillis();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(settings.topics().captions(), settings.topics().deadLetters()));
+            while (!summary.complete() && System.currentTimeMillis() < deadline) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.topic().equals(settings.topics().deadLetters())) {
+                        summary.deadLetter();
+                    } else {
+                        summary.add(codec.decode(r.value()), out);
+                    }
+                }
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package sec.jobs;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import sec.schemas.EmotionCaption;
+import sec.schemas.Provenance;
+
+/** What a demo run produced: live lines per caption, then the summary table and its JSON. */
+final class DemoSummary {
+    private final int calls;
+    private final int expected;
+    private final Map<String, EmotionCaption> captions = new HashMap<>();
+    private final List<Long> latencies = new ArrayList<>();
+    private int duplicates;
+    private long deadLetters;
+
+    DemoSummary(int calls, int expected) {
+        this.calls = calls;
+        this.expected = expected;
+    }
+
+    void add(EmotionCaption c, PrintWriter out) {
+        if (captions.putIfAbsent(c.getUtteranceId(), c) != null) {
+            duplicates++;
+            return;
+        }
+        latencies.add(c.getCaptionLatencyMs());
+        long cloud = c.getProvenance().stream().filter(p -> p == Provenance.VERIFIED || p == Provenance.CORRECTED).count();
+        out.printf(Locale.ROOT, "%-14s %-8s %6.1fs  %-10s %s%n%39s[%d tokens: %d edge, %d verified/corrected by the cloud, %d unverified]%n",
+                c.getCallId(), c.getChannel(), c.getStartMs() / 1000.0, c.getEmotion() == null ? "-" : c.getEmotion(),
+                c.getText(), "", c.getTokenIds().size(), c.getTokenIds().size() - cloud - c.getTimeouts(), cloud, c.getTimeouts());
+        out.flush();
+    }
+
+    void deadLetter() {
+        deadLetters++;
+    }
+
+    int captions() {
+        return captions.size();
+    }
+
+    boolean complete() {
+        return captions.size() >= expected;
+    }
+
+    ObjectNode json() {
+        int drafted = 0;
+        int sent = 0;
+        int corrected = 0;
+        int timeouts = 0;
+        for (EmotionCaption c : captions.values()) {
+            drafted += c.getDrafted();
+            sent += c.getSent();
+            corrected += c.getCorrected();
+            timeouts += c.getTimeouts();
+        }
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("calls", calls);
+        o.put("utterances", expected);
+        o.put("captions", captions.size());
+        o.put("duplicate_captions", duplicates);
+        o.put("tokens_drafted", drafted);
+        o.put("tokens_sent", sent);
+        o.put("rho", drafted == 0 ? 0 : Math.round(1000.0 * sent / drafted) / 1000.0);
+        o.put("corrected", corrected);
+        o.put("timeouts", timeouts);
+        o.put("dead_letters", deadLetters);
+        o.put("p50_caption_latency_ms", percentile(50));
+        o.put("p95_caption_latency_ms", percentile(95));
+        return o;
+    }
+
+    private long percentile(int p) {
+        if (latencies.isEmpty()) {
+            return 0;
+        }
+        List<Long> sorted = new ArrayList<>(latencies);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p / 100.0 * sorted.size()) - 1));
+    }
+
+    void printTable(PrintWriter out, double seconds) {
+        ObjectNode o = json();
+        out.println();
+        out.println("summary");
+        o.fields().forEachRemaining(e -> out.printf(Locale.ROOT, "  %-24s %s%n", e.getKey(), e.getValue()));
+        out.printf(Locale.ROOT, "  %-24s %.1f%n", "run_seconds", seconds);
+        out.flush();
+    }
+}
