@@ -1,0 +1,36 @@
+package sec.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `sec demo` end to end on the embedded default, shortened to two calls. */
+class DemoCommandTest {
+    @Test
+    void everyUtteranceGetsACaptionAndTheSummaryIsWritten(@TempDir Path tmp) throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                "demo", "--calls", "2", "--lang", "both", "--fast", "--summary", summary.toString(), "--timeout-s", "300");
+        assertEquals(0, code, out + "\n" + err);
+        JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
+        for (String key : new String[] {"calls", "utterances", "captions", "tokens_drafted", "tokens_sent", "rho",
+                "corrected", "timeouts", "dead_letters", "p50_caption_latency_ms", "p95_caption_latency_ms"}) {
+            assertTrue(s.has(key), "summary lacks " + key + ": " + s);
+        }
+        assertEquals(2, s.get("calls").asInt());
+        assertEquals(s.get("utterances").asInt(), s.get("captions").asInt());
+        assertEquals(0, s.get("duplicate_captions").asInt());
+        assertTrue(s.get("rho").asDouble() > 0 && s.get("rho").asDouble() < 1, s.toString());
+        assertTrue(out.toString().contains("Flink web UI: http://127.0.0.1:"), out.toString());
+    }
+}
