@@ -128,6 +128,9 @@ class PipelineITCase {
                         p.send(new ProducerRecord<>(settings.topics().frames(), f.getCallId().getBytes(), frameCodec.encode(f)));
                     }
                 }
+                for (String junk : new String[] {"not avro at all", "", "\u0002\u0004zz"}) {
+                    p.send(new ProducerRecord<>(settings.topics().frames(), "junk".getBytes(), junk.getBytes()));
+                }
             }
             Map<String, List<EmotionCaption>> got = consumeCaptions(settings, expected.size(), Duration.ofMinutes(5));
             assertEquals(expected.keySet(), got.keySet(), "one caption per utterance");
@@ -143,10 +146,63 @@ class PipelineITCase {
                 verified += c.getSent();
             }
             assertTrue(verified > 0, "the verify loop through Kafka was used");
+
+            // Malformed frames went to the dead-letter topic with where they came from and why.
+            List<byte[]> dead = read(settings, settings.topics().deadLetters(), 3);
+            assertEquals(3, dead.size());
+            AvroCodec<sec.schemas.DeadLetter> deadCodec = new AvroCodec<>(sec.schemas.DeadLetter.class);
+            for (byte[] d : dead) {
+                sec.schemas.DeadLetter letter = deadCodec.decode(d);
+                assertEquals(settings.topics().frames(), letter.getSourceTopic());
+                assertTrue(letter.getOffset() >= 0 && letter.getReason().contains("AudioFrame"), letter.toString());
+            }
+
+            // Privacy: the cloud gets int8 contexts (steps x 16 bytes) and token ids, never PCM.
+            long contextBytes = 0;
+            AvroCodec<sec.schemas.AcousticContext> ctxCodec = new AvroCodec<>(sec.schemas.AcousticContext.class);
+            for (byte[] b : read(settings, settings.topics().contexts(), expected.size())) {
+                sec.schemas.AcousticContext c = ctxCodec.decode(b);
+                assertEquals(c.getSteps() * 16, c.getFeatures().remaining());
+                assertTrue(c.getSteps() <= 12_000 / 80, "at most one step per 80 ms of a 12 s utterance");
+                contextBytes += b.length;
+            }
+            long requestBytes = 0;
+            List<byte[]> requests = read(settings, settings.topics().requests(), 1);
+            for (byte[] b : requests) {
+                assertTrue(b.length < 1024, "a request is token ids, not audio: " + b.length + " bytes");
+                requestBytes += b.length;
+            }
+            long audioBytes = 0;
+            for (List<AudioFrame> frames : calls.values()) {
+                audioBytes += frames.stream().mapToLong(f -> f.getPayload().remaining()).sum();
+            }
+            System.out.printf("uplink per utterance: %.0f context bytes + %.0f request bytes; all uplink / raw G.711 = %.4f%n",
+                    contextBytes / (double) expected.size(), requestBytes / (double) expected.size(),
+                    (contextBytes + requestBytes) / (double) audioBytes);
+            assertTrue(contextBytes + requestBytes < audioBytes / 10, "uplink is a small share of the audio");
         } finally {
             edge.cancel().get();
             cloud.cancel().get();
         }
+    }
+
+    /** Everything on a topic (at least {@code atLeast} records, waiting up to 30 s for them). */
+    private static List<byte[]> read(KafkaSettings s, String topic, int atLeast) {
+        Properties c = s.clientConfig();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dump-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            int empty = 0;
+            while (System.currentTimeMillis() < deadline && (out.size() < atLeast || empty < 4)) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                records.forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
     }
 
     private static Map<String, List<EmotionCaption>> consumeCaptions(KafkaSettings s, int expected, Duration limit) {
