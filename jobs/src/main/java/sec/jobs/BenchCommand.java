@@ -34,7 +34,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path models = Path.of(System.getProperty("sec.models.dir", "models"));
+        Path models = SecCli.modelsDir();
         ModelManifest manifest = ModelManifest.load(models.resolve("bundled"));
         Path wav;
         try (var files = Files.list(models.resolve("eval/en"))) {

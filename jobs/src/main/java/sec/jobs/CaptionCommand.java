@@ -95,7 +95,7 @@ public final class CaptionCommand implements Callable<Integer> {
         if (models != null) {
             return models;
         }
-        return Path.of(System.getProperty("sec.models.dir", "models")).resolve("bundled");
+        return SecCli.modelsDir().resolve("bundled");
     }
 
     private SpeculationConfig config() {

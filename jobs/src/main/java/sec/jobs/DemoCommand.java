@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        Path models = Path.of(System.getProperty("sec.models.dir", "models"));
+        Path models = SecCli.modelsDir();
         List<List<AudioFrame>> streams = loadCalls(models.resolve("calls"));
         int expected = 0;
         for (List<AudioFrame> frames : streams) {

@@ -8,6 +8,11 @@ import picocli.CommandLine.Command;
         description = "Streaming edge-cloud speech-emotion captioning.",
         subcommands = {CaptionCommand.class, DemoCommand.class, BenchCommand.class})
 public final class SecCli implements Runnable {
+    /** The repository's models folder (./sec passes it as -Dsec.models.dir). */
+    static java.nio.file.Path modelsDir() {
+        return java.nio.file.Path.of(System.getProperty("sec.models.dir", "models"));
+    }
+
     @Override
     public void run() {
         new CommandLine(this).usage(System.out);

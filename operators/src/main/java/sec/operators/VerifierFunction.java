@@ -54,10 +54,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
     public void asyncInvoke(VerifyTask task, ResultFuture<Verdict> result) {
         VerifyRequest r = task.request;
         long t0 = System.nanoTime();
-        batching.submit(new VerificationService.Task(task.context, task.contextSteps, r.getLanguage(),
-                r.getPrefixTokens().stream().mapToLong(Integer::longValue).toArray(),
-                r.getDraftTokens().stream().mapToLong(Integer::longValue).toArray()))
-                .whenComplete((d, err) -> {
+        batching.submit(task.serviceTask()).whenComplete((d, err) -> {
                     if (err != null) {
                         LOG.warn("no verdict for {} block {}: {}", r.getUtteranceId(), r.getBlockId(), err.getMessage());
                         result.complete(List.of());

@@ -1,5 +1,6 @@
 package sec.operators;
 
+import sec.inference.decode.VerificationService;
 import sec.schemas.VerifyRequest;
 
 /** A verification request joined with its utterance's acoustic context (cloud side). */
@@ -14,5 +15,12 @@ public class VerifyTask {
         this.request = request;
         this.context = context;
         this.contextSteps = contextSteps;
+    }
+
+    /** The inference core's view of this task. */
+    public VerificationService.Task serviceTask() {
+        return new VerificationService.Task(context, contextSteps, request.getLanguage(),
+                request.getPrefixTokens().stream().mapToLong(Integer::longValue).toArray(),
+                request.getDraftTokens().stream().mapToLong(Integer::longValue).toArray());
     }
 }

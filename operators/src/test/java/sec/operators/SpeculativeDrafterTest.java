@@ -104,9 +104,7 @@ class SpeculativeDrafterTest {
     private static Verdict verdict(AcousticContext ctx, VerifyRequest r) {
         byte[] features = new byte[ctx.getFeatures().remaining()];
         ctx.getFeatures().duplicate().get(features);
-        Decision d = service.verify(List.of(new VerificationService.Task(features, ctx.getSteps(), r.getLanguage(),
-                r.getPrefixTokens().stream().mapToLong(Integer::longValue).toArray(),
-                r.getDraftTokens().stream().mapToLong(Integer::longValue).toArray()))).get(0);
+        Decision d = service.verify(List.of(new VerifyTask(r, features, ctx.getSteps()).serviceTask())).get(0);
         return Verdict.newBuilder().setCallId(r.getCallId()).setUtteranceId(r.getUtteranceId()).setBlockId(r.getBlockId())
                 .setEpoch(r.getEpoch()).setAccepted(d.accepted()).setCorrection(d.corrected() ? d.correction() : null)
                 .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(1f).setVerifierModelId("test")

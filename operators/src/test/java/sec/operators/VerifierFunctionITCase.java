@@ -85,10 +85,7 @@ class VerifierFunctionITCase {
             VerificationService service = new VerificationService(v, manifest, spec);
             for (int i = 0; i < tasks.size(); i++) {
                 VerifyRequest r = tasks.get(i).request;
-                Decision d = service.verify(List.of(new VerificationService.Task(tasks.get(i).context,
-                        tasks.get(i).contextSteps, r.getLanguage(),
-                        r.getPrefixTokens().stream().mapToLong(Integer::longValue).toArray(),
-                        r.getDraftTokens().stream().mapToLong(Integer::longValue).toArray()))).get(0);
+                Decision d = service.verify(List.of(tasks.get(i).serviceTask())).get(0);
                 Verdict g = got.get(i);
                 assertEquals(r.getBlockId(), g.getBlockId());
                 assertEquals(d.accepted(), g.getAccepted(), "block " + i);
