@@ -51,6 +51,17 @@ public final class TestModels {
         }
     }
 
+    /** Log-mel features of the first held-out recording of a language, as the engine computes them. */
+    public static float[][] firstHeldOutLogMel(String lang) {
+        HeldOut h = heldOut(lang, 1).get(0);
+        try {
+            return new FeatureExtractor(manifest().mel()).features(sec.inference.audio.WavReader.read(h.wav()), 0,
+                    h.wav().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The first {@code limit} held-out recordings of a language. */
     public static List<HeldOut> heldOut(String lang, int limit) {
         Path folder = dir().resolve("eval").resolve(lang);

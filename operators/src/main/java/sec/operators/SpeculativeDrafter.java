@@ -144,12 +144,12 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
                 ud.deadlineMs = now + config.verdictDeadlineMs();
                 ctx.timerService().registerProcessingTimeTimer(ud.deadlineMs);
                 partial(ud, ctx);
-                utterances.put(ud.utteranceId, ud);
+                utterances.put(ud.utterance.utteranceId, ud);
                 return;
             }
         }
         out.collect(caption(ud, true, ctx.timerService().currentProcessingTime()));
-        utterances.remove(ud.utteranceId);
+        utterances.remove(ud.utterance.utteranceId);
     }
 
     private void partial(UtteranceDecoding ud, Context ctx) {
@@ -171,9 +171,9 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             draft.add((int) block.tokens()[i]);
             ents.add(block.entropies()[i]);
         }
-        return VerifyRequest.newBuilder().setCallId(ud.callId).setUtteranceId(ud.utteranceId)
+        return VerifyRequest.newBuilder().setCallId(ud.utterance.callId).setUtteranceId(ud.utterance.utteranceId)
                 .setBlockId(ud.state.blockId()).setEpoch(ud.state.epoch()).setPrefixLength(prefix.size())
-                .setPrefixTokens(prefix).setDraftTokens(draft).setDraftEntropies(ents).setLanguage(ud.language)
+                .setPrefixTokens(prefix).setDraftTokens(draft).setDraftEntropies(ents).setLanguage(ud.utterance.language)
                 .setDrafterModelId(manifest.name()).setVerifierModelId(manifest.name()).setSentAtMs(now).build();
     }
 
@@ -187,9 +187,9 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             who.add(Provenance.valueOf(t.provenance()[i].name()));
         }
         String text = tokenizer.decode(ids);
-        return EmotionCaption.newBuilder().setCallId(ud.callId).setUtteranceId(ud.utteranceId)
-                .setChannel(Channel.valueOf(ud.channel)).setStartMs(ud.startMs).setEndMs(ud.endMs)
-                .setLanguage(ud.language).setText(text).setTokenIds(tokenIds).setProvenance(who)
+        return EmotionCaption.newBuilder().setCallId(ud.utterance.callId).setUtteranceId(ud.utterance.utteranceId)
+                .setChannel(Channel.valueOf(ud.utterance.channel)).setStartMs(ud.utterance.startMs).setEndMs(ud.utterance.endMs)
+                .setLanguage(ud.utterance.language).setText(text).setTokenIds(tokenIds).setProvenance(who)
                 .setEmotion(lexicon.find(text).orElse(null)).setFinal$(isFinal).setDrafted(t.drafted())
                 .setSent(t.sent()).setAccepted(t.accepted()).setCorrected(t.corrected()).setTimeouts(t.timeouts())
                 .setCaptionLatencyMs(now - ud.receivedAtMs).setDrafterModelId(manifest.name()).build();

@@ -25,6 +25,19 @@ public class Utterance {
         this.utteranceId = callId + "/" + channel + "/" + startMs;
     }
 
+    /** The same utterance's identity and span, without audio (for state that outlives the samples). */
+    public Utterance withoutSamples() {
+        Utterance u = new Utterance();
+        u.callId = callId;
+        u.utteranceId = utteranceId;
+        u.channel = channel;
+        u.language = language;
+        u.startMs = startMs;
+        u.endMs = endMs;
+        u.samples = new float[0];
+        return u;
+    }
+
     @Override
     public String toString() {
         return utteranceId + " [" + startMs + ", " + endMs + "] " + samples.length + " samples";

@@ -2,14 +2,12 @@ package sec.operators;
 
 import sec.inference.decode.DecodingState;
 
-/** One utterance being captioned: where it came from, its decoding state and its verdict deadline. */
+/**
+ * One utterance being captioned: where it came from (the utterance without its samples, which the
+ * decoding state has already encoded), its decoding state and its verdict deadline.
+ */
 public class UtteranceDecoding {
-    public String callId;
-    public String utteranceId;
-    public String channel;
-    public String language;
-    public long startMs;
-    public long endMs;
+    public Utterance utterance;
     public long receivedAtMs;
     public long deadlineMs;
     public int partialLength;
@@ -18,12 +16,7 @@ public class UtteranceDecoding {
     public UtteranceDecoding() {}
 
     UtteranceDecoding(Utterance u, long now, DecodingState state) {
-        this.callId = u.callId;
-        this.utteranceId = u.utteranceId;
-        this.channel = u.channel;
-        this.language = u.language;
-        this.startMs = u.startMs;
-        this.endMs = u.endMs;
+        this.utterance = u.withoutSamples();
         this.receivedAtMs = now;
         this.state = state;
     }

@@ -10,9 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import sec.inference.FeatureExtractor;
 import sec.inference.TestModels;
-import sec.inference.audio.WavReader;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
 import sec.inference.model.ModelManifest;
@@ -24,11 +22,10 @@ class SpeculativeDecoderTest {
     private static EncodedAudio audio;
 
     @BeforeAll
-    static void load() throws Exception {
+    static void load() {
         manifest = TestModels.manifest();
         drafter = Drafter.load(manifest, 1);
-        TestModels.HeldOut h = TestModels.heldOut("en", 1).get(0);
-        audio = drafter.encode(new FeatureExtractor(manifest.mel()).features(WavReader.read(h.wav()), 0, "x"));
+        audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
     }
 
     @AfterAll

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import sec.inference.FeatureExtractor;
 import sec.inference.TestModels;
-import sec.inference.audio.WavReader;
 import sec.inference.model.ModelManifest;
 
 /** Rolling the KV cache back gives the logits of a fresh run over the same prefix. */
@@ -17,12 +15,10 @@ class DrafterRollbackTest {
     private static EncodedAudio audio;
 
     @BeforeAll
-    static void load() throws Exception {
+    static void load() {
         manifest = TestModels.manifest();
         drafter = Drafter.load(manifest, 1);
-        TestModels.HeldOut h = TestModels.heldOut("en", 1).get(0);
-        float[][] mel = new FeatureExtractor(manifest.mel()).features(WavReader.read(h.wav()), 0, "x");
-        audio = drafter.encode(mel);
+        audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
     }
 
     @AfterAll
