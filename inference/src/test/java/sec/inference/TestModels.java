@@ -53,10 +53,14 @@ public final class TestModels {
 
     /** Log-mel features of the first held-out recording of a language, as the engine computes them. */
     public static float[][] firstHeldOutLogMel(String lang) {
-        HeldOut h = heldOut(lang, 1).get(0);
+        return logMel(heldOut(lang, 1).get(0).wav());
+    }
+
+    /** Log-mel features of a WAV file, as the engine computes them. */
+    public static float[][] logMel(Path wav) {
         try {
-            return new FeatureExtractor(manifest().mel()).features(sec.inference.audio.WavReader.read(h.wav()), 0,
-                    h.wav().toString());
+            return new FeatureExtractor(manifest().mel()).features(sec.inference.audio.WavReader.read(wav), 0,
+                    wav.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
@@ -59,6 +61,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--summary", description = "also write the summary as JSON to this file")
     Path summaryFile;
 
+    @Option(names = "--kv-cache-checkpoint", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "drafter.kv-cache.checkpoint: keep the drafter's KV cache in checkpoints (default: ${DEFAULT-VALUE});"
+                    + " with --no-kv-cache-checkpoint a restore rebuilds it by one prefill")
+    boolean kvCacheCheckpoint;
+
+    @Option(names = "--models", description = "model bundle directory (default: the bundled models)")
+    Path bundleDir;
+
+    private final Map<String, List<DemoSummary.Turn>> scripts = new HashMap<>();
+
     @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
     int timeoutS;
 
@@ -75,6 +87,7 @@ public final class DemoCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         DemoSummary summary = new DemoSummary(streams.size(), expected);
+        scripts.forEach(summary::script);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.createMissing(settings, 4, (short) 1);
@@ -84,10 +97,10 @@ public final class DemoCommand implements Callable<Integer> {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             env.setParallelism(1);
             env.enableCheckpointing(1000);
-            String bundle = models.resolve("bundled").toString();
+            String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
             SpeculationConfig spec = SpeculationConfig.defaults();
             CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000));
-            EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true));
+            EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
             JobClient job = env.executeAsync("sec-demo");
             out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   %d calls, %d utterances expected%n%n",
                     kafka.bootstrapServers(), port, streams.size(), expected);
@@ -130,6 +143,10 @@ public final class DemoCommand implements Callable<Integer> {
             JsonNode n = bundled.get(i % bundled.size());
             String id = n.get("file").asText().replace(".wav", "") + (i < bundled.size() ? "" : "-" + i / bundled.size());
             out.add(CallFrames.of(id, dir.resolve(n.get("file").asText()), n.get("lang").asText()));
+            List<DemoSummary.Turn> turns = new ArrayList<>();
+            n.path("turns").forEach(t -> turns.add(new DemoSummary.Turn(t.get("channel").asText(),
+                    t.get("start_ms").asLong(), t.get("end_ms").asLong(), t.get("emotion").asText())));
+            scripts.put(id, turns);
         }
         return out;
     }

@@ -12,10 +12,20 @@ import java.util.Map;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Provenance;
 
-/** What a demo run produced: live lines per caption, then the summary table and its JSON. */
+/**
+ * What a demo run produced: live lines per caption, then the summary table and its JSON. Where the
+ * sample calls' script is known (calls.jsonl), each caption's emotion is checked against the turn
+ * it overlaps most.
+ */
 final class DemoSummary {
+    /** One scripted turn of a sample call. */
+    record Turn(String channel, long startMs, long endMs, String emotion) {}
+
     private final int calls;
     private final int expected;
+    private final Map<String, List<Turn>> script = new HashMap<>();
+    private int scored;
+    private int emotionsRight;
     private final Map<String, EmotionCaption> captions = new HashMap<>();
     private final List<Long> latencies = new ArrayList<>();
     private int duplicates;
@@ -26,6 +36,11 @@ final class DemoSummary {
         this.expected = expected;
     }
 
+    /** The scripted turns of a call, for scoring its captions' emotions. */
+    void script(String callId, List<Turn> turns) {
+        script.put(callId, turns);
+    }
+
     void add(EmotionCaption c, PrintWriter out) {
         if (captions.putIfAbsent(c.getUtteranceId(), c) != null) {
             duplicates++;
@@ -33,10 +48,34 @@ final class DemoSummary {
         }
         latencies.add(c.getCaptionLatencyMs());
         long cloud = c.getProvenance().stream().filter(p -> p == Provenance.VERIFIED || p == Provenance.CORRECTED).count();
-        out.printf(Locale.ROOT, "%-14s %-8s %6.1fs  %-10s %s%n%39s[%d tokens: %d edge, %d verified/corrected by the cloud, %d unverified]%n",
-                c.getCallId(), c.getChannel(), c.getStartMs() / 1000.0, c.getEmotion() == null ? "-" : c.getEmotion(),
-                c.getText(), "", c.getTokenIds().size(), c.getTokenIds().size() - cloud - c.getTimeouts(), cloud, c.getTimeouts());
+        String emotion = c.getEmotion() == null ? "-" : c.getEmotion();
+        Turn turn = scriptedTurn(c);
+        String check = "";
+        if (turn != null) {
+            scored++;
+            if (turn.emotion().equals(c.getEmotion())) {
+                emotionsRight++;
+            } else {
+                check = " (scripted: " + turn.emotion() + ")";
+            }
+        }
+        out.printf(Locale.ROOT, "%-14s %-8s %6.1fs  %-10s %s%n%39s[%d tokens: %d edge, %d verified/corrected by the cloud, %d unverified]%s%n",
+                c.getCallId(), c.getChannel(), c.getStartMs() / 1000.0, emotion, c.getText(), "", c.getTokenIds().size(),
+                c.getTokenIds().size() - cloud - c.getTimeouts(), cloud, c.getTimeouts(), check);
         out.flush();
+    }
+
+    private Turn scriptedTurn(EmotionCaption c) {
+        Turn best = null;
+        long bestOverlap = 0;
+        for (Turn t : script.getOrDefault(c.getCallId(), List.of())) {
+            long overlap = Math.min(t.endMs(), c.getEndMs()) - Math.max(t.startMs(), c.getStartMs());
+            if (t.channel().equals(c.getChannel().name()) && overlap > bestOverlap) {
+                best = t;
+                bestOverlap = overlap;
+            }
+        }
+        return best;
     }
 
     void deadLetter() {
@@ -75,6 +114,9 @@ final class DemoSummary {
         o.put("dead_letters", deadLetters);
         o.put("p50_caption_latency_ms", percentile(50));
         o.put("p95_caption_latency_ms", percentile(95));
+        if (scored > 0) {
+            o.put("emotion_accuracy", Math.round(1000.0 * emotionsRight / scored) / 1000.0);
+        }
         return o;
     }
 

@@ -32,5 +32,7 @@ class DemoCommandTest {
         assertEquals(0, s.get("duplicate_captions").asInt());
         assertTrue(s.get("rho").asDouble() > 0 && s.get("rho").asDouble() < 1, s.toString());
         assertTrue(out.toString().contains("Flink web UI: http://127.0.0.1:"), out.toString());
+        double accuracy = s.get("emotion_accuracy").asDouble(-1);
+        assertTrue(accuracy >= 0 && accuracy <= 1, "emotions scored against the calls' script: " + s);
     }
 }

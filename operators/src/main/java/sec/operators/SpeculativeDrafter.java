@@ -7,8 +7,7 @@ import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeHint;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -70,7 +69,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         lexicon = new EmotionLexicon(manifest.emotions());
         acceptance = config.speculation().acceptancePolicy();
         utterances = getRuntimeContext().getMapState(new MapStateDescriptor<>("utterance-decodings",
-                TypeInformation.of(String.class), TypeInformation.of(new TypeHint<UtteranceDecoding>() {})));
+                StringSerializer.INSTANCE, new UtteranceDecodingSerializer(config.checkpointKvCache())));
     }
 
     @Override

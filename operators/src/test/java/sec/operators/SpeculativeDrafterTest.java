@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.StateObject;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -18,6 +20,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.WavReader;
 import sec.inference.decode.CaptionResult;
@@ -68,12 +72,25 @@ class SpeculativeDrafterTest {
 
     @BeforeEach
     void open() throws Exception {
-        DrafterConfig config = new DrafterConfig(MODELS.resolve("bundled").toString(), SPEC, DEADLINE_MS, true);
-        harness = new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SpeculativeDrafter(config)),
-                u -> u.callId, v -> v.getCallId(), Types.STRING);
+        harness = harness(true);
         harness.setProcessingTime(0);
         harness.open();
         requestsSeen = 0;
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
+            boolean checkpointKvCache) throws Exception {
+        DrafterConfig config = new DrafterConfig(MODELS.resolve("bundled").toString(), SPEC, DEADLINE_MS, true,
+                checkpointKvCache);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SpeculativeDrafter(config)),
+                u -> u.callId, v -> v.getCallId(), Types.STRING);
+    }
+
+    private static long[] coreCaption() throws Exception {
+        try (Drafter d = Drafter.load(manifest, 1); CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
+            float[][] mel = new FeatureExtractor(manifest.mel()).features(samples, 8000, "x");
+            return new Speculator(d, verifier, manifest, tok, SPEC, new InProcessLink(verifier)).caption(mel, "en").tokens();
+        }
     }
 
     @AfterEach
@@ -136,6 +153,47 @@ class SpeculativeDrafterTest {
         assertEquals(0, harness.numKeyedStateEntries(), "no state after the caption");
         assertEquals(0, harness.numProcessingTimeTimers(), "no timers after the caption");
         assertTrue(side(SpeculativeDrafter.PARTIALS).size() > 0);
+    }
+
+    /**
+     * A checkpoint taken while a block waits for its verdict, restored into a new operator: the
+     * verdict that arrives after the restore finishes the same caption, with the KV cache in the
+     * checkpoint and without it (then rebuilt by a prefill).
+     */
+    @ParameterizedTest(name = "drafter.kv-cache.checkpoint: {0}")
+    @ValueSource(booleans = {true, false})
+    void aRestoreMidCaptionFinishesTheSameCaption(boolean checkpointKvCache) throws Exception {
+        harness.close();
+        harness = harness(checkpointKvCache);
+        harness.setProcessingTime(0);
+        harness.open();
+        harness.processElement1(utterance(), 0);
+        AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
+        VerifyRequest first = nextRequest();
+        harness.processElement2(verdict(ctx, first), 0);
+        VerifyRequest waiting = nextRequest();
+        assertTrue(waiting != null, "a second block waits for its verdict at the checkpoint");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+        long stateBytes = snapshot.getManagedKeyedState().stream().mapToLong(StateObject::getStateSize).sum();
+        System.out.printf("drafter checkpoint with 1 active call (kv-cache.checkpoint=%s): %d bytes%n",
+                checkpointKvCache, stateBytes);
+        harness.close();
+
+        harness = harness(checkpointKvCache);
+        harness.setProcessingTime(10);
+        harness.initializeState(snapshot);
+        harness.open();
+        requestsSeen = 0;
+        harness.processElement2(verdict(ctx, waiting), 20);
+        for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
+            harness.processElement2(verdict(ctx, r), 20);
+        }
+        List<EmotionCaption> out = harness.extractOutputValues();
+        assertEquals(1, out.size(), "one caption after the restore");
+        assertArrayEquals(coreCaption(), out.get(0).getTokenIds().stream().mapToLong(Integer::longValue).toArray());
+        assertEquals(0, out.get(0).getTimeouts());
+        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(0, harness.numProcessingTimeTimers());
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -32,10 +33,48 @@ class UtteranceSegmenterTest {
 
     @BeforeEach
     void open() throws Exception {
-        SegmenterConfig config = new SegmenterConfig(8000, 12.0, 8, TIMEOUT_MS, 4096, "en", "frames");
-        harness = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new UtteranceSegmenter(config)),
-                AudioFrame::getCallId, Types.STRING);
+        harness = harness();
         harness.open();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, AudioFrame, Utterance> harness() throws Exception {
+        SegmenterConfig config = new SegmenterConfig(8000, 12.0, 8, TIMEOUT_MS, 4096, "en", "frames");
+        return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new UtteranceSegmenter(config)),
+                AudioFrame::getCallId, Types.STRING);
+    }
+
+    @Test
+    void aRestoreMidTurnYieldsTheSameUtterances() throws Exception {
+        List<AudioFrame> frames = customerFrames("call-4", true);
+        for (AudioFrame f : frames) {
+            harness.processElement(f, f.getStartMs());
+        }
+        List<Utterance> uninterrupted = harness.extractOutputValues();
+        harness.close();
+
+        harness = harness();
+        harness.open();
+        int cut = 300; // 6 s: inside the first customer turn, with frames waiting in the reorder window
+        for (AudioFrame f : frames.subList(0, cut)) {
+            harness.processElement(f, f.getStartMs());
+        }
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        List<Utterance> before = new ArrayList<>(harness.extractOutputValues());
+        harness.close();
+        harness = harness();
+        harness.initializeState(snapshot);
+        harness.open();
+        for (AudioFrame f : frames.subList(cut, frames.size())) {
+            harness.processElement(f, f.getStartMs());
+        }
+        List<Utterance> restored = new ArrayList<>(before);
+        restored.addAll(harness.extractOutputValues());
+        assertEquals(uninterrupted.size(), restored.size());
+        for (int i = 0; i < restored.size(); i++) {
+            assertEquals(uninterrupted.get(i).utteranceId, restored.get(i).utteranceId);
+            assertTrue(Arrays.equals(uninterrupted.get(i).samples, restored.get(i).samples), restored.get(i).toString());
+        }
+        assertEquals(0, harness.numKeyedStateEntries());
     }
 
     @AfterEach

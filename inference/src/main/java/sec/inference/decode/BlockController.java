@@ -1,5 +1,9 @@
 package sec.inference.decode;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+
 /**
  * UGSD's block rules: the entropy gate (send a block when its largest entropy exceeds τ) and the
  * block length γ, fixed, dynamic over {γmin, γdefault, γmax} (one level down after a corrected
@@ -23,6 +27,35 @@ public final class BlockController {
         this.tau = config.tau();
         this.level = 1;
         this.gamma = policy == SpeculationConfig.GammaPolicy.FIXED ? config.gammaFixed() : levels[1];
+    }
+
+    private BlockController(SpeculationConfig.GammaPolicy policy, int[] levels, double tau, int gamma, int level,
+            int acceptedStreak) {
+        this.policy = policy;
+        this.levels = levels;
+        this.min = levels[0];
+        this.max = levels[2];
+        this.tau = tau;
+        this.gamma = gamma;
+        this.level = level;
+        this.acceptedStreak = acceptedStreak;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        out.writeByte(policy.ordinal());
+        for (int l : levels) {
+            out.writeInt(l);
+        }
+        out.writeDouble(tau);
+        out.writeInt(gamma);
+        out.writeInt(level);
+        out.writeInt(acceptedStreak);
+    }
+
+    static BlockController readFrom(DataInput in) throws IOException {
+        SpeculationConfig.GammaPolicy policy = SpeculationConfig.GammaPolicy.values()[in.readByte()];
+        int[] levels = {in.readInt(), in.readInt(), in.readInt()};
+        return new BlockController(policy, levels, in.readDouble(), in.readInt(), in.readInt(), in.readInt());
     }
 
     public int gamma() {

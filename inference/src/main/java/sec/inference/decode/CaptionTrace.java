@@ -1,6 +1,10 @@
 package sec.inference.decode;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
+import sec.inference.state.Binary;
 
 /**
  * The committed caption of one utterance as it grows: token ids, who produced each, the drafter's
@@ -28,6 +32,31 @@ public final class CaptionTrace {
         provenance[length] = who;
         entropies[length] = entropy;
         length++;
+    }
+
+    void writeTo(DataOutput out) throws IOException {
+        Binary.writeLongs(out, tokens());
+        for (int i = 0; i < length; i++) {
+            out.writeByte(provenance[i].ordinal());
+            out.writeFloat(entropies[i]);
+        }
+        for (int counter : new int[] {drafted, sent, accepted, corrected, rounds, timeouts}) {
+            out.writeInt(counter);
+        }
+    }
+
+    void readFrom(DataInput in) throws IOException {
+        long[] ids = Binary.readLongs(in);
+        Provenance[] all = Provenance.values();
+        for (long id : ids) {
+            add(id, all[in.readByte()], in.readFloat());
+        }
+        drafted = in.readInt();
+        sent = in.readInt();
+        accepted = in.readInt();
+        corrected = in.readInt();
+        rounds = in.readInt();
+        timeouts = in.readInt();
     }
 
     public int length() {

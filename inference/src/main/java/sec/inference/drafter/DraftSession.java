@@ -1,6 +1,10 @@
 package sec.inference.drafter;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
+import sec.inference.state.Binary;
 
 /**
  * The drafter's per-utterance decoding state: encoder output, KV cache and the tokens fed so far
@@ -46,6 +50,60 @@ public final class DraftSession {
         }
         System.arraycopy(ids, 0, fed, start, ids.length);
         lastLogits = logits;
+    }
+
+    /**
+     * Writes the session in a compact binary form. Without the cache only the encoder output and
+     * the fed tokens are written; the session read back then has an empty cache, which the next
+     * {@link Drafter#sync} rebuilds with one prefill of the committed tokens.
+     */
+    public void writeTo(DataOutput out, boolean withCache) throws IOException {
+        Binary.writeFloats(out, audio.states());
+        out.writeInt(audio.steps());
+        out.writeInt(audio.dim());
+        Binary.writeBytes(out, audio.context());
+        out.writeInt(audio.contextDim());
+        Binary.writeLongs(out, Arrays.copyOf(fed, cache.length()));
+        out.writeInt(cache.layers());
+        out.writeInt(cache.heads());
+        out.writeInt(cache.headDim());
+        out.writeBoolean(withCache);
+        if (withCache) {
+            out.writeInt(cache.length());
+            for (int l = 0; l < cache.layers(); l++) {
+                Binary.writeFloats(out, cache.keys(l));
+                Binary.writeFloats(out, cache.values(l));
+            }
+            out.writeBoolean(lastLogits != null);
+            if (lastLogits != null) {
+                Binary.writeFloats(out, lastLogits);
+            }
+        }
+    }
+
+    /** Reads what {@link #writeTo} wrote. */
+    public static DraftSession readFrom(DataInput in) throws IOException {
+        float[] states = Binary.readFloats(in);
+        int steps = in.readInt();
+        int dim = in.readInt();
+        byte[] context = Binary.readBytes(in);
+        EncodedAudio audio = new EncodedAudio(states, steps, dim, context, in.readInt());
+        long[] fedTokens = Binary.readLongs(in);
+        KvCache cache = new KvCache(in.readInt(), in.readInt(), in.readInt());
+        DraftSession s = new DraftSession(audio, cache);
+        s.fed = Arrays.copyOf(fedTokens, Math.max(16, fedTokens.length));
+        if (in.readBoolean()) {
+            int length = in.readInt();
+            float[][] keys = new float[cache.layers()][];
+            float[][] values = new float[cache.layers()][];
+            for (int l = 0; l < keys.length; l++) {
+                keys[l] = Binary.readFloats(in);
+                values[l] = Binary.readFloats(in);
+            }
+            cache.replace(keys, values, length);
+            s.lastLogits = in.readBoolean() ? Binary.readFloats(in) : null;
+        }
+        return s;
     }
 
     /** Rolls back to the first {@code length} tokens; the next feed recomputes the logits. */

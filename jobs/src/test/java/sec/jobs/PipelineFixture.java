@@ -1,0 +1,177 @@
+package sec.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import sec.connectors.AvroCodec;
+import sec.connectors.EmbeddedKafka;
+import sec.connectors.KafkaSettings;
+import sec.connectors.TopicAdmin;
+import sec.inference.FeatureExtractor;
+import sec.inference.audio.ChannelSegmenter;
+import sec.inference.decode.InProcessLink;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.Speculator;
+import sec.inference.drafter.Drafter;
+import sec.inference.model.ModelManifest;
+import sec.inference.text.CaptionTokenizer;
+import sec.inference.verifier.Verifier;
+import sec.operators.SegmenterConfig;
+import sec.schemas.AudioFrame;
+import sec.schemas.Channel;
+import sec.schemas.EmotionCaption;
+
+/**
+ * What the pipeline tests share: fresh topics per run, the bundled calls as frames, what the
+ * inference core captions for them, and a read_committed caption reader that reads past the
+ * expected count so a duplicate would be seen.
+ */
+final class PipelineFixture {
+    static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
+    static final String BUNDLE = MODELS.resolve("bundled").toString();
+    static final SegmenterConfig SEGMENTER = new SegmenterConfig(8000, 12.0, 16, 30_000, 65_536, "en", "frames");
+
+    private PipelineFixture() {}
+
+    /** Settings whose topics (2 partitions each) and group ids belong to this run only. */
+    static KafkaSettings freshTopics(EmbeddedKafka kafka) throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        KafkaSettings.Topics t = KafkaSettings.Topics.defaults();
+        KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), Map.of(), new KafkaSettings.Topics(
+                t.frames() + run, t.contexts() + run, t.requests() + run, t.verdicts() + run, t.captions() + run,
+                t.partials() + run, t.deadLetters() + run), "it-" + run, "it-" + run);
+        TopicAdmin.createMissing(settings, 2, (short) 1);
+        return settings;
+    }
+
+    /** Bundled calls by file name, as frames keyed by call id (the file name without .wav). */
+    static Map<String, List<AudioFrame>> calls(String... files) throws Exception {
+        Map<String, List<AudioFrame>> calls = new LinkedHashMap<>();
+        for (String file : files) {
+            String callId = file.replace(".wav", "");
+            calls.put(callId, CallFrames.of(callId, MODELS.resolve("calls").resolve(file), file.contains("-zh") ? "zh" : "en"));
+        }
+        return calls;
+    }
+
+    /** What the inference core captions for every utterance of these frames: utterance id → tokens. */
+    static Map<String, long[]> coreCaptions(Map<String, List<AudioFrame>> calls, SpeculationConfig spec) throws Exception {
+        ModelManifest manifest = ModelManifest.load(Path.of(BUNDLE));
+        Map<String, long[]> out = new HashMap<>();
+        try (Drafter d = Drafter.load(manifest, 1); Verifier v = Verifier.load(manifest);
+                CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
+            Speculator speculator = new Speculator(d, v, manifest, tok, spec, new InProcessLink(v));
+            FeatureExtractor fx = new FeatureExtractor(manifest.mel());
+            for (var call : calls.entrySet()) {
+                String lang = call.getValue().get(0).getLanguage();
+                for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER}) {
+                    for (ChannelSegmenter.Segment s : CallFrames.segments(call.getValue(), ch, SEGMENTER.reorderWindowFrames())) {
+                        out.put(call.getKey() + "/" + ch + "/" + s.startMs(),
+                                speculator.caption(fx.features(s.samples(), 8000, "segment"), lang).tokens());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sends the frames that pass {@code which}, keyed by call id. */
+    static int produce(KafkaSettings settings, Map<String, List<AudioFrame>> calls, Predicate<AudioFrame> which) {
+        AvroCodec<AudioFrame> codec = new AvroCodec<>(AudioFrame.class);
+        int sent = 0;
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (List<AudioFrame> frames : calls.values()) {
+                for (AudioFrame f : frames) {
+                    if (which.test(f)) {
+                        p.send(new ProducerRecord<>(settings.topics().frames(), f.getCallId().getBytes(), codec.encode(f)));
+                        sent++;
+                    }
+                }
+            }
+        }
+        return sent;
+    }
+
+    /** Everything on a topic (at least {@code atLeast} records, waiting up to 30 s for them). */
+    static List<byte[]> read(KafkaSettings s, String topic, int atLeast) {
+        Properties c = s.clientConfig();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-dump-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<byte[]> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 30_000;
+            int empty = 0;
+            while (System.currentTimeMillis() < deadline && (out.size() < atLeast || empty < 4)) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                empty = records.isEmpty() ? empty + 1 : 0;
+                records.forEach(r -> out.add(r.value()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Final captions as a read_committed consumer sees them, by utterance id: reads until
+     * {@code expected} captions came, then 3 s more so a duplicate would show, or until the limit.
+     */
+    static Map<String, List<EmotionCaption>> committedCaptions(KafkaSettings s, int expected, Duration limit) {
+        Properties c = s.clientConfig();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + UUID.randomUUID());
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
+        Map<String, List<EmotionCaption>> got = new HashMap<>();
+        int count = 0;
+        long deadline = System.currentTimeMillis() + limit.toMillis();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(s.topics().captions()));
+            long quietUntil = Long.MAX_VALUE;
+            while (System.currentTimeMillis() < Math.min(deadline, quietUntil)) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    EmotionCaption cap = codec.decode(r.value());
+                    got.computeIfAbsent(cap.getUtteranceId(), k -> new ArrayList<>()).add(cap);
+                    count++;
+                }
+                if (count >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.currentTimeMillis() + 3_000;
+                }
+            }
+        }
+        return got;
+    }
+
+    /** Exactly one final caption per utterance, each equal token for token to the core's; returns tokens sent. */
+    static int assertOneCaptionEachEqualToTheCore(Map<String, long[]> expected, Map<String, List<EmotionCaption>> got) {
+        assertEquals(expected.keySet(), got.keySet(), "one caption per utterance");
+        int sent = 0;
+        for (var e : expected.entrySet()) {
+            List<EmotionCaption> captions = got.get(e.getKey());
+            assertEquals(1, captions.size(), e.getKey() + " captioned once");
+            EmotionCaption c = captions.get(0);
+            assertTrue(c.getFinal$());
+            assertEquals(0, c.getTimeouts(), e.getKey() + " had a verdict for every block");
+            assertArrayEquals(e.getValue(), c.getTokenIds().stream().mapToLong(Integer::longValue).toArray(),
+                    e.getKey() + ": " + c.getText());
+            sent += c.getSent();
+        }
+        return sent;
+    }
+}
