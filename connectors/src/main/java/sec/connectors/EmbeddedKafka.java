@@ -44,7 +44,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     .setConfigProp("listeners", "EXTERNAL://127.0.0.1:0,CONTROLLER://127.0.0.1:0");
             brokerConfig.forEach(b::setConfigProp);
             cluster = b.build();
-            cluster.format();
+            format(cluster);
             cluster.startup();
             cluster.waitForReadyBrokers();
             EmbeddedKafka kafka = new EmbeddedKafka(cluster);
@@ -63,6 +63,21 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             throw new IllegalStateException("embedded Kafka broker did not start: " + e.getMessage(), e);
         }
+    }
+
+    /** The test kit's formatter prints to System.out; a CLI's stdout is for its results, so it goes to the log. */
+    private static void format(KafkaClusterTestKit cluster) throws Exception {
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        synchronized (EmbeddedKafka.class) {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                cluster.format();
+            } finally {
+                System.setOut(stdout);
+            }
+        }
+        LOG.info("formatted: {}", printed.toString(java.nio.charset.StandardCharsets.UTF_8).trim());
     }
 
     public String bootstrapServers() {

@@ -102,8 +102,9 @@ public final class DemoCommand implements Callable<Integer> {
             CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000));
             EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
             JobClient job = env.executeAsync("sec-demo");
-            out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   %d calls, %d utterances expected%n%n",
-                    kafka.bootstrapServers(), port, streams.size(), expected);
+            out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   %d calls, %d utterances expected%nlog: %s%n%n",
+                    kafka.bootstrapServers(), port, streams.size(), expected, System.getProperty("sec.log.file",
+                            Path.of(System.getProperty("java.io.tmpdir"), "sec.log").toString()));
             out.flush();
             Thread producer = new Thread(() -> produce(settings, streams), "demo-producer");
             producer.start();
@@ -112,7 +113,7 @@ public final class DemoCommand implements Callable<Integer> {
             } finally {
                 producer.interrupt();
                 producer.join(10_000);
-                job.cancel().get();
+                stop(job);
             }
         }
         summary.printTable(out, (System.nanoTime() - t0) / 1e9);
@@ -200,6 +201,16 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                 }
             }
+        }
+    }
+
+    /** Cancels the job and waits until it has ended, so no client of it outlives the broker. */
+    private static void stop(JobClient job) throws Exception {
+        job.cancel().get();
+        try {
+            job.getJobExecutionResult().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // the expected end of a cancelled job
         }
     }
 

@@ -130,7 +130,7 @@ class DecodingStateTest {
         }
         int with = bytes(s, true).length;
         int without = bytes(s, false).length;
-        System.out.printf("decoding state of one utterance (%d frames of audio, %d tokens): %d bytes with the KV cache,"
+        System.out.printf("decoding state of one utterance (%d encoder steps, %d tokens): %d bytes with the KV cache,"
                 + " %d without (KV cache %d bytes)%n", audio.steps(), s.session().length(), with, without,
                 s.session().cache().bytes());
         assertTrue(with - without >= s.session().cache().bytes(), "the cache is written in full");
