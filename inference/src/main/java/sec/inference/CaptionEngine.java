@@ -27,6 +27,7 @@ public final class CaptionEngine implements AutoCloseable {
     private final CaptionTokenizer tokenizer;
     private final Drafter drafter;
     private final Verifier verifier;
+    private final VerifierLink link;
     private final Speculator speculator;
 
     /** An emulated link; {@code rttMs} 0 with infinite bandwidth means none. */
@@ -56,6 +57,7 @@ public final class CaptionEngine implements AutoCloseable {
                     link = new EmulatedLink(link, network.rttMs(), network.uplinkMbps(), network.downlinkMbps());
                 }
             }
+            this.link = link;
             this.speculator = new Speculator(d, v, manifest, tok, config, link);
         } catch (RuntimeException e) {
             tok.close();
@@ -90,6 +92,14 @@ public final class CaptionEngine implements AutoCloseable {
     /** Captions precomputed log-mel features. */
     public CaptionResult caption(float[][] logMel, String language) {
         return speculator.caption(logMel, language);
+    }
+
+    /**
+     * Another decoding setup over the same models and link (the evaluation runs many); needs an
+     * engine made with a mode that loaded the verifier, unless {@code config} is edge-only.
+     */
+    public Speculator speculator(SpeculationConfig config) {
+        return new Speculator(drafter, verifier, manifest, tokenizer, config, link);
     }
 
     public FeatureExtractor features() {

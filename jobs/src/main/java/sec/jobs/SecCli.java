@@ -6,10 +6,10 @@ import picocli.CommandLine.Command;
 /** {@code sec}: the command line of the project. Subcommands are added as their issues land. */
 @Command(name = "sec", mixinStandardHelpOptions = true, version = "sec 0.1.0",
         description = "Streaming edge-cloud speech-emotion captioning.",
-        subcommands = {CaptionCommand.class, DemoCommand.class, BenchCommand.class})
+        subcommands = {CaptionCommand.class, DemoCommand.class, sec.jobs.eval.EvalCommand.class, BenchCommand.class})
 public final class SecCli implements Runnable {
     /** The repository's models folder (./sec passes it as -Dsec.models.dir). */
-    static java.nio.file.Path modelsDir() {
+    public static java.nio.file.Path modelsDir() {
         return java.nio.file.Path.of(System.getProperty("sec.models.dir", "models"));
     }
 
