@@ -44,6 +44,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--uplink-mbps", defaultValue = "20", description = "emulated bandwidth each way (default: ${DEFAULT-VALUE})")
     double uplinkMbps;
 
+    @Option(names = "--tau", description = "entropy gate in nats for every UGSD row (default: the engine's, 1.2)")
+    Double tau;
+
     @Option(names = "--variants", split = ",", description = "only these variants (default: all)")
     List<String> only;
 
@@ -72,16 +75,16 @@ public final class EvalCommand implements Callable<Integer> {
             Path dir = set == null ? modelsDir.resolve("eval").resolve(l) : langs.size() > 1 ? set.resolve(l) : set;
             sets.add(EvalSet.load(dir, l, limit));
         }
-        SpeculationConfig base = SpeculationConfig.defaults();
+        SpeculationConfig base = tau == null ? SpeculationConfig.defaults() : SpeculationConfig.defaults().withTau(tau);
         List<EvalVariant> variants = EvalVariant.standard(base).stream()
                 .filter(v -> only == null || only.contains(v.name())).toList();
         if (variants.isEmpty()) {
             throw new IllegalArgumentException("--variants names none of " + EvalVariant.standard(base).stream().map(EvalVariant::name).toList());
         }
         int total = sets.stream().mapToInt(EvalSet::size).sum() * variants.size();
-        String settings = String.format(Locale.ROOT, "`sec eval --lang %s%s --rtt-ms %s --uplink-mbps %s` on %s; emulated link:"
-                        + " %.0f ms RTT, %.0f Mbit/s each way; defaults τ = %.2f nats, %s acceptance, γ levels %d/%d/%d.",
-                lang, limit > 0 ? " --limit " + limit : "", fmt(rttMs), fmt(uplinkMbps),
+        String settings = String.format(Locale.ROOT, "`sec eval --lang %s%s%s --rtt-ms %s --uplink-mbps %s` on %s; emulated link:"
+                        + " %.0f ms RTT, %.0f Mbit/s each way; τ = %.2f nats, %s acceptance, γ levels %d/%d/%d.",
+                lang, limit > 0 ? " --limit " + limit : "", tau == null ? "" : " --tau " + tau, fmt(rttMs), fmt(uplinkMbps),
                 sets.stream().map(s -> s.dir() + " (" + s.size() + ")").toList(), rttMs, uplinkMbps, base.tau(),
                 base.acceptance().name().toLowerCase(Locale.ROOT), base.gammaMin(), base.gammaDefault(), base.gammaMax());
         EvalReport report = new EvalReport(settings);
