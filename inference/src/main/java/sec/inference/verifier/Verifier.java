@@ -127,24 +127,30 @@ public final class Verifier implements AutoCloseable {
                     m.create(ctxLen),
                     m.create(ids, new Shape(b, length)),
                     m.create(idsLen));
-            NDArray logits = predictor.predict(input).singletonOrThrow();
-            float[] all = logits.toFloatArray();
-            int vocab = (int) logits.getShape().get(2);
-            List<float[][]> out = new ArrayList<>(b);
-            for (int i = 0; i < b; i++) {
-                VerifyInput in = batch.get(i);
-                float[][] rows = new float[in.blockLength() + 1][];
-                for (int j = 0; j < rows.length; j++) {
-                    int pos = in.blockStart() - 1 + j;
-                    int from = (i * length + pos) * vocab;
-                    rows[j] = java.util.Arrays.copyOfRange(all, from, from + vocab);
-                }
-                out.add(rows);
+            // The predictor's output is not owned by m: close it here, or every pass leaks native memory.
+            try (NDList result = predictor.predict(input)) {
+                return rows(batch, result.singletonOrThrow(), length);
             }
-            return out;
         } catch (TranslateException e) {
             throw new IllegalStateException("verifier forward pass failed: " + e.getMessage(), e);
         }
+    }
+
+    /** Per request, the rows [blockLength + 1][vocab] of a padded batch's logits [b][length][vocab]. */
+    private static List<float[][]> rows(List<VerifyInput> batch, NDArray logits, int length) {
+        float[] all = logits.toFloatArray();
+        int vocab = (int) logits.getShape().get(2);
+        List<float[][]> out = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            VerifyInput in = batch.get(i);
+            float[][] rows = new float[in.blockLength() + 1][];
+            for (int j = 0; j < rows.length; j++) {
+                int from = (i * length + in.blockStart() - 1 + j) * vocab;
+                rows[j] = java.util.Arrays.copyOfRange(all, from, from + vocab);
+            }
+            out.add(rows);
+        }
+        return out;
     }
 
     @Override
