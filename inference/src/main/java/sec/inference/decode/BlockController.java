@@ -18,6 +18,7 @@ public final class BlockController {
     private int gamma;
     private int level;
     private int acceptedStreak;
+    private int creditMoves;
 
     public BlockController(SpeculationConfig config) {
         this.policy = config.gammaPolicy();
@@ -50,12 +51,16 @@ public final class BlockController {
         out.writeInt(gamma);
         out.writeInt(level);
         out.writeInt(acceptedStreak);
+        out.writeInt(creditMoves);
     }
 
-    static BlockController readFrom(DataInput in) throws IOException {
+    /** Reads what {@link #writeTo} wrote; {@code format} 1 (before credit inertia) has no credit counter. */
+    static BlockController readFrom(DataInput in, int format) throws IOException {
         SpeculationConfig.GammaPolicy policy = SpeculationConfig.GammaPolicy.values()[in.readByte()];
         int[] levels = {in.readInt(), in.readInt(), in.readInt()};
-        return new BlockController(policy, levels, in.readDouble(), in.readInt(), in.readInt(), in.readInt());
+        BlockController c = new BlockController(policy, levels, in.readDouble(), in.readInt(), in.readInt(), in.readInt());
+        c.creditMoves = format >= 2 ? in.readInt() : 0;
+        return c;
     }
 
     public int gamma() {
@@ -69,6 +74,22 @@ public final class BlockController {
     /** Moves τ (credit inertia drives it); the gate uses the new value from the next block on. */
     public void setTau(double newTau) {
         this.tau = newTau;
+    }
+
+    /**
+     * Takes τ from the call's credit, and its γ level when the credit has moved since this block
+     * controller last followed it (between moves, γ keeps to its own policy). A fixed γ stays fixed.
+     */
+    public void follow(CreditPolicy credit) {
+        tau = credit.tau();
+        if (credit.moves() != creditMoves) {
+            creditMoves = credit.moves();
+            if (policy != SpeculationConfig.GammaPolicy.FIXED) {
+                level = credit.gammaLevel();
+                gamma = levels[level];
+                acceptedStreak = 0;
+            }
+        }
     }
 
     /** The gate: verify when the block's largest entropy exceeds τ. */

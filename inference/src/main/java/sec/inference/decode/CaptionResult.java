@@ -2,7 +2,9 @@ package sec.inference.decode;
 
 /**
  * One utterance's caption with its provenance and cost. Times are on the emulated clock: edge
- * compute + verifier compute + emulated network, in the order they happen.
+ * compute + verifier compute + emulated network, in the order they happen. {@code drafted} and
+ * {@code sent} count the path that made the caption: blocks drafted ahead (pipelined drafting) and
+ * then discarded are left out, though their bytes are in {@code uplinkBytes}.
  */
 public record CaptionResult(
         String text,

@@ -21,6 +21,8 @@ public final class CaptionTrace {
     int corrected;
     int rounds;
     int timeouts;
+    int discarded;
+    int discardedSent;
 
     void add(long token, Provenance who, float entropy) {
         if (length == tokens.length) {
@@ -34,18 +36,20 @@ public final class CaptionTrace {
         length++;
     }
 
+    /** Written in the state's current format (with the discarded counter). */
     void writeTo(DataOutput out) throws IOException {
         Binary.writeLongs(out, tokens());
         for (int i = 0; i < length; i++) {
             out.writeByte(provenance[i].ordinal());
             out.writeFloat(entropies[i]);
         }
-        for (int counter : new int[] {drafted, sent, accepted, corrected, rounds, timeouts}) {
+        for (int counter : new int[] {drafted, sent, accepted, corrected, rounds, timeouts, discarded, discardedSent}) {
             out.writeInt(counter);
         }
     }
 
-    void readFrom(DataInput in) throws IOException {
+    /** {@code format} 1 (before pipelined drafting) has no discarded counter. */
+    void readFrom(DataInput in, int format) throws IOException {
         long[] ids = Binary.readLongs(in);
         Provenance[] all = Provenance.values();
         for (long id : ids) {
@@ -57,6 +61,8 @@ public final class CaptionTrace {
         corrected = in.readInt();
         rounds = in.readInt();
         timeouts = in.readInt();
+        discarded = format >= 2 ? in.readInt() : 0;
+        discardedSent = format >= 2 ? in.readInt() : 0;
     }
 
     public int length() {
@@ -103,13 +109,28 @@ public final class CaptionTrace {
         return timeouts;
     }
 
+    /** Tokens drafted ahead (pipelined drafting) and thrown away by a rollback. */
+    public int discarded() {
+        return discarded;
+    }
+
     /** Verification round trips. */
     public int rounds() {
         return rounds;
     }
 
-    /** ρ: share of drafted tokens sent to the cloud. */
+    /** Of the discarded tokens, those that had been sent for verification. */
+    public int discardedSent() {
+        return discardedSent;
+    }
+
+    /**
+     * ρ: share of drafted tokens sent to the cloud, on the path that made the caption (tokens
+     * drafted ahead and discarded are left out of both counts, so pipelining does not dilute ρ;
+     * the uplink bytes still carry them).
+     */
     public double rho() {
-        return drafted == 0 ? 0 : (double) sent / drafted;
+        int kept = drafted - discarded;
+        return kept <= 0 ? 0 : (double) (sent - discardedSent) / kept;
     }
 }

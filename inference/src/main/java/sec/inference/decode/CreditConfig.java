@@ -8,7 +8,8 @@ import java.io.Serializable;
  * {@code stepUp}, a longer window), below {@code neutral - hysteresis} it tightens (τ down by
  * {@code stepDown}, a shorter window), at most once per {@code refreshWindows} windows, always
  * within [{@code tauMin}, {@code tauMax}]. A window accepted below {@code fallbackAcceptance}
- * drops τ to {@code tauFallback} at once.
+ * drops τ to {@code tauFallback} at once. With a {@code table} (from {@code sec calibrate}) τ
+ * is the table's value for the credit instead of a step, under the same damping.
  */
 public record CreditConfig(
         double beta,
@@ -21,7 +22,8 @@ public record CreditConfig(
         double tauMax,
         int refreshWindows,
         double fallbackAcceptance,
-        double tauFallback) implements Serializable {
+        double tauFallback,
+        CreditTable table) implements Serializable {
 
     public CreditConfig {
         check(beta > 0 && beta <= 1, "credit.beta", beta, "in (0, 1]");
@@ -42,6 +44,11 @@ public record CreditConfig(
 
     /** β = 0.3 over the last 5 windows (the seed's), neutral 0.75 ± 0.05, τ in [0.6, 2.4] by 0.15 / 0.3. */
     public static CreditConfig defaults() {
-        return new CreditConfig(0.3, 5, 0.75, 0.05, 0.15, 0.3, 0.6, 2.4, 2, 0.25, 0.6);
+        return new CreditConfig(0.3, 5, 0.75, 0.05, 0.15, 0.3, 0.6, 2.4, 2, 0.25, 0.6, null);
+    }
+
+    public CreditConfig withTable(CreditTable t) {
+        return new CreditConfig(beta, history, neutral, hysteresis, stepUp, stepDown, tauMin, tauMax, refreshWindows,
+                fallbackAcceptance, tauFallback, t);
     }
 }

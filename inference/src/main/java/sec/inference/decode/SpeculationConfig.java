@@ -17,7 +17,10 @@ public record SpeculationConfig(
         int gammaMax,
         boolean bonusToken,
         long seed,
-        int maxTokens) implements java.io.Serializable {
+        int maxTokens,
+        CreditConfig credit,
+        int lookahead,
+        boolean preHit) implements java.io.Serializable {
 
     /** edge = drafter alone; cloud = verifier alone; ugsd = speculative decoding between them. */
     public enum Mode { EDGE, CLOUD, UGSD }
@@ -35,6 +38,12 @@ public record SpeculationConfig(
                 "gamma-min/default/max", gammaMin + "/" + gammaDefault + "/" + gammaMax,
                 "1 <= min <= default <= max");
         require(maxTokens >= 1, "max-tokens", maxTokens, ">= 1");
+        require(lookahead >= 0, "lookahead", lookahead, ">= 0");
+    }
+
+    /** Whether credit inertia moves τ and γ (per call); null credit settings leave them fixed. */
+    public boolean creditInertia() {
+        return credit != null;
     }
 
     private static void require(boolean ok, String key, Object value, String rule) {
@@ -73,6 +82,9 @@ public record SpeculationConfig(
         b.bonusToken = bonusToken;
         b.seed = seed;
         b.maxTokens = maxTokens;
+        b.credit = credit;
+        b.lookahead = lookahead;
+        b.preHit = preHit;
         return b;
     }
 
@@ -92,6 +104,14 @@ public record SpeculationConfig(
         return toBuilder().gammaPolicy(p).gammaFixed(fixed).build();
     }
 
+    public SpeculationConfig withCredit(CreditConfig c) {
+        return toBuilder().credit(c).build();
+    }
+
+    public SpeculationConfig withLookahead(int blocks) {
+        return toBuilder().lookahead(blocks).build();
+    }
+
     /** Fluent construction; unset values keep the defaults. */
     public static final class Builder {
         private Mode mode = Mode.UGSD;
@@ -107,6 +127,9 @@ public record SpeculationConfig(
         private boolean bonusToken = true;
         private long seed = 42L;
         private int maxTokens = 60;
+        private CreditConfig credit;
+        private int lookahead;
+        private boolean preHit = true;
 
         public Builder mode(Mode v) { mode = v; return this; }
         public Builder acceptance(Acceptance v) { acceptance = v; return this; }
@@ -119,10 +142,16 @@ public record SpeculationConfig(
         public Builder bonusToken(boolean v) { bonusToken = v; return this; }
         public Builder seed(long v) { seed = v; return this; }
         public Builder maxTokens(int v) { maxTokens = v; return this; }
+        /** Credit inertia's settings; null (the default) keeps τ and γ to their own rules. */
+        public Builder credit(CreditConfig v) { credit = v; return this; }
+        /** Pipelined drafting: blocks drafted past the oldest one still waiting for its verdict (0 = off). */
+        public Builder lookahead(int v) { lookahead = v; return this; }
+        /** Pre-hit: a verdict's bonus token checks the next window's first token and discards it early. */
+        public Builder preHit(boolean v) { preHit = v; return this; }
 
         public SpeculationConfig build() {
             return new SpeculationConfig(mode, acceptance, rankK, divergence, tau, gammaPolicy, gammaFixed,
-                    gammaMin, gammaDefault, gammaMax, bonusToken, seed, maxTokens);
+                    gammaMin, gammaDefault, gammaMax, bonusToken, seed, maxTokens, credit, lookahead, preHit);
         }
     }
 

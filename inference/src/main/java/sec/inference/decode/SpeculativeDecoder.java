@@ -1,6 +1,7 @@
 package sec.inference.decode;
 
 import java.util.Arrays;
+import java.util.List;
 import sec.inference.drafter.DraftSession;
 import sec.inference.drafter.Drafter;
 import sec.inference.verifier.VerifyInput;
@@ -9,7 +10,16 @@ import sec.inference.verifier.VerifyInput;
  * UGSD for one utterance as a state machine, so that a synchronous loop (offline captioning,
  * evaluation) and a streaming operator (verdicts arriving later from Kafka) drive the same logic:
  * {@link #draftBlock()} proposes a block; a confident block is committed at once, an uncertain one
- * waits for {@link #applyVerdict} or {@link #applyTimeout}.
+ * waits for its verdict ({@link #applyVerdict}) or a timeout ({@link #applyTimeout}).
+ *
+ * <p>Pipelined drafting ({@link SpeculationConfig#lookahead()} > 0): while the oldest sent block
+ * waits, up to {@code lookahead} more blocks are drafted as if it were accepted (and sent, when
+ * uncertain). Verdicts resolve the blocks oldest first; a rejection discards everything drafted
+ * after the rejected block, bumps the epoch (so their verdicts are dropped as stale), and the next
+ * draft rolls the drafter's KV cache back to the committed tokens.
+ *
+ * <p>Credit inertia: with a {@link CreditPolicy} (per call, shared by its utterances), every
+ * verdict feeds the policy and every block is gated with the policy's current τ and γ level.
  */
 public final class SpeculativeDecoder {
     private final Drafter drafter;
@@ -22,10 +32,15 @@ public final class SpeculativeDecoder {
     private final long[] prompt;
     private final BlockController controller;
     private final CaptionTrace trace;
+    private final List<AheadBlock> ahead;
+    private final CreditPolicy credit;
 
-    /** Works on an existing state (a streaming operator restores it from keyed state). */
+    /**
+     * Works on an existing state (a streaming operator restores it from keyed state).
+     * {@code credit} may be null (no credit inertia).
+     */
     public SpeculativeDecoder(Drafter drafter, SpeculationConfig config, AcceptancePolicy acceptance, long eos,
-            DecodingState state) {
+            DecodingState state, CreditPolicy credit) {
         this.drafter = drafter;
         this.config = config;
         this.acceptance = acceptance;
@@ -36,11 +51,18 @@ public final class SpeculativeDecoder {
         this.prompt = state.prompt;
         this.controller = state.controller;
         this.trace = state.trace;
+        this.ahead = state.ahead;
+        this.credit = credit;
+    }
+
+    public SpeculativeDecoder(Drafter drafter, SpeculationConfig config, AcceptancePolicy acceptance, long eos,
+            DecodingState state) {
+        this(drafter, config, acceptance, eos, state, null);
     }
 
     public SpeculativeDecoder(Drafter drafter, DraftSession session, long[] prompt, long eos,
             SpeculationConfig config, BlockController controller, AcceptancePolicy acceptance) {
-        this(drafter, config, acceptance, eos, new DecodingState(session, prompt, controller));
+        this(drafter, config, acceptance, eos, new DecodingState(session, prompt, controller), null);
     }
 
     public DecodingState state() {
@@ -59,20 +81,38 @@ public final class SpeculativeDecoder {
         return state.finished;
     }
 
+    /** The oldest block waiting for its verdict, or null. */
     public DraftBlock pending() {
-        return state.pending;
+        return state.pending();
+    }
+
+    /** Whether another block may be drafted now: nothing waits, or fewer than lookahead wait behind the oldest. */
+    public boolean canDraft() {
+        if (state.finished) {
+            return false;
+        }
+        if (ahead.isEmpty()) {
+            return true;
+        }
+        return ahead.size() <= config.lookahead() && !aheadEndsCaption();
     }
 
     /**
-     * Drafts the next block from the committed tokens. Returns null when the block was committed
-     * locally (or the caption finished); otherwise the block now waits for a verdict.
+     * Drafts the next block after the committed tokens and those drafted ahead. Returns null when
+     * the block needs no verdict (committed at once, or held until the blocks before it resolve);
+     * otherwise the block has been sent and waits for its verdict.
      */
     public DraftBlock draftBlock() {
-        if (state.finished || state.pending != null) {
-            throw new IllegalStateException(state.finished ? "caption already finished" : "a block is waiting for its verdict");
+        if (!canDraft()) {
+            throw new IllegalStateException(state.finished ? "caption already finished"
+                    : "a block is waiting for its verdict and the lookahead (" + config.lookahead() + ") is used up");
         }
-        float[] logits = drafter.sync(session, committedWithPrompt(), prompt.length + trace.length());
-        int budget = config.maxTokens() - trace.length();
+        if (credit != null) {
+            controller.follow(credit);
+        }
+        long[] prefix = prefixWithPrompt(ahead.size());
+        float[] logits = drafter.sync(session, prefix, prefix.length);
+        int budget = config.maxTokens() - (prefix.length - prompt.length);
         int gamma = Math.min(controller.gamma(), budget);
         long[] tokens = new long[gamma];
         float[] ents = new float[gamma];
@@ -96,59 +136,142 @@ public final class SpeculativeDecoder {
                 probs == null ? null : Arrays.copyOf(probs, n));
         trace.drafted += n;
         if (config.mode() == SpeculationConfig.Mode.UGSD && controller.shouldVerify(block)) {
-            state.pending = block;
             state.blockId++;
+            ahead.add(new AheadBlock(block, true, state.blockId, state.epoch));
             trace.sent += n;
             return block;
         }
-        commit(block, n, Provenance.EDGE);
+        if (ahead.isEmpty()) {
+            commit(block, n, Provenance.EDGE);
+        } else {
+            ahead.add(new AheadBlock(block, false, 0, state.epoch));
+        }
         return null;
     }
 
-    /** The verifier's input for the pending block: prompt + committed prefix + block. */
+    /** The last block sent: the one {@link #verifyInput} and {@link #decide} are about. */
+    private AheadBlock lastSent() {
+        for (int i = ahead.size() - 1; i >= 0; i--) {
+            if (ahead.get(i).sent) {
+                return ahead.get(i);
+            }
+        }
+        throw new IllegalStateException("no block is waiting for a verdict");
+    }
+
+    /** The caption tokens before the last sent block: committed ones and those drafted ahead of it. */
+    public long[] prefixOfLastSent() {
+        long[] withPrompt = prefixWithPrompt(ahead.indexOf(lastSent()));
+        return Arrays.copyOfRange(withPrompt, prompt.length, withPrompt.length);
+    }
+
+    /** The verifier's input for the last sent block: prompt + prefix (as drafted) + block. */
     public VerifyInput verifyInput(byte[] context, int contextSteps) {
-        requirePending();
-        DraftBlock pending = state.pending;
-        long[] tokens = Arrays.copyOf(committedWithPrompt(), prompt.length + trace.length() + pending.length());
-        System.arraycopy(pending.tokens(), 0, tokens, prompt.length + trace.length(), pending.length());
-        return new VerifyInput(context, contextSteps, tokens, prompt.length + trace.length());
+        AheadBlock last = lastSent();
+        long[] before = prefixWithPrompt(ahead.indexOf(last));
+        long[] tokens = Arrays.copyOf(before, before.length + last.block.length());
+        System.arraycopy(last.block.tokens(), 0, tokens, before.length, last.block.length());
+        return new VerifyInput(context, contextSteps, tokens, before.length);
     }
 
-    /** Applies the verifier's rows for the pending block through the acceptance policy. */
+    /** Applies the verifier's rows for the last sent block through the acceptance policy. */
     public Decision decide(float[][] verifierRows) {
-        requirePending();
-        return acceptance.decide(state.pending, verifierRows, config.bonusToken());
+        return acceptance.decide(lastSent().block, verifierRows, config.bonusToken());
     }
 
-    /** Commits the accepted prefix, then the correction or bonus token; γ follows the verdict. */
+    /** The verdict for the oldest waiting block. */
     public void applyVerdict(Decision d) {
-        requirePending();
-        DraftBlock block = state.pending;
-        state.pending = null;
-        state.epoch++;
+        AheadBlock head = requireHead();
+        applyVerdict(head.blockId, head.epoch, d);
+    }
+
+    /**
+     * A verdict for a sent block; one for a block that is no longer waiting (discarded by a
+     * rollback, timed out, or unknown) is ignored. Returns whether it was applied.
+     */
+    public boolean applyVerdict(int blockId, int epoch, Decision d) {
+        AheadBlock a = state.find(blockId, epoch);
+        if (a == null) {
+            return false;
+        }
+        a.verdict = d;
+        resolve();
+        return true;
+    }
+
+    /** No verdict in time for the oldest waiting block: it is committed as drafted, marked so. */
+    public void applyTimeout() {
+        AheadBlock head = requireHead();
+        ahead.remove(0);
+        trace.timeouts += head.block.length();
+        commit(head.block, head.block.length(), Provenance.UNVERIFIED_TIMEOUT);
+        resolve();
+    }
+
+    /** Commits blocks oldest first while each one's fate is known. */
+    private void resolve() {
+        while (!ahead.isEmpty() && !state.finished) {
+            AheadBlock head = ahead.get(0);
+            if (head.sent && head.verdict == null) {
+                return;
+            }
+            ahead.remove(0);
+            if (!head.sent) {
+                commit(head.block, head.block.length(), Provenance.EDGE);
+            } else {
+                applyResolved(head.block, head.verdict);
+            }
+        }
+        if (state.finished) {
+            discardAhead();
+        }
+    }
+
+    /** Commits the accepted prefix, then the correction or bonus token; γ and credit follow the verdict. */
+    private void applyResolved(DraftBlock block, Decision d) {
         int accepted = Math.max(0, Math.min(d.accepted(), block.length()));
+        boolean all = accepted == block.length() && !d.corrected();
         trace.rounds++;
         trace.accepted += accepted;
         commit(block, accepted, Provenance.VERIFIED);
-        if (!state.finished) {
-            int extra = d.corrected() ? d.correction() : d.bonus();
-            if (extra != Decision.NONE && (d.corrected() || accepted == block.length())) {
-                trace.corrected++;
-                trace.add(extra, Provenance.CORRECTED, Float.NaN);
-                finishIf(extra);
-            }
-        }
         controller.onVerdict(d, block.length());
+        if (credit != null) {
+            credit.onWindow(accepted, block.length());
+        }
+        if (state.finished) {
+            return;
+        }
+        if (!all) {
+            discardAhead(); // drafted on the assumption that this block was accepted whole
+            if (d.corrected()) {
+                addVerifierToken(d.correction());
+            }
+        } else if (d.hasBonus()) {
+            if (ahead.isEmpty()) {
+                addVerifierToken(d.bonus());
+            } else if (config.preHit() && ahead.get(0).block.tokens()[0] != d.bonus()) {
+                discardAhead(); // pre-hit: the next window's first token already fails
+                addVerifierToken(d.bonus());
+            } // otherwise the next window carries that position and its own verdict decides it
+        }
     }
 
-    /** No verdict in time: the block is committed as drafted, marked so. */
-    public void applyTimeout() {
-        requirePending();
-        DraftBlock block = state.pending;
-        state.pending = null;
+    private void addVerifierToken(long token) {
+        trace.corrected++;
+        trace.add(token, Provenance.CORRECTED, Float.NaN);
+        finishIf(token);
+    }
+
+    private void discardAhead() {
+        if (ahead.isEmpty()) {
+            return;
+        }
+        for (AheadBlock a : ahead) {
+            trace.discarded += a.block.length();
+            trace.discardedSent += a.sent ? a.block.length() : 0;
+        }
+        ahead.clear();
         state.epoch++;
-        trace.timeouts += block.length();
-        commit(block, block.length(), Provenance.UNVERIFIED_TIMEOUT);
     }
 
     private void commit(DraftBlock block, int count, Provenance who) {
@@ -164,18 +287,41 @@ public final class SpeculativeDecoder {
         }
     }
 
-    private long[] committedWithPrompt() {
-        long[] all = new long[prompt.length + trace.length()];
-        System.arraycopy(prompt, 0, all, 0, prompt.length);
+    /** Whether the blocks drafted ahead already end the caption (end token or token budget). */
+    private boolean aheadEndsCaption() {
+        int n = trace.length();
+        for (AheadBlock a : ahead) {
+            n += a.block.length();
+            if (a.block.tokens()[a.block.length() - 1] == eos) {
+                return true;
+            }
+        }
+        return n >= config.maxTokens();
+    }
+
+    /** Prompt, committed tokens, then the first {@code blocks} blocks drafted ahead. */
+    private long[] prefixWithPrompt(int blocks) {
+        int len = prompt.length + trace.length();
+        for (int i = 0; i < blocks; i++) {
+            len += ahead.get(i).block.length();
+        }
+        long[] all = Arrays.copyOf(prompt, len);
+        int at = prompt.length;
         for (int i = 0; i < trace.length(); i++) {
-            all[prompt.length + i] = trace.token(i);
+            all[at++] = trace.token(i);
+        }
+        for (int i = 0; i < blocks; i++) {
+            long[] t = ahead.get(i).block.tokens();
+            System.arraycopy(t, 0, all, at, t.length);
+            at += t.length;
         }
         return all;
     }
 
-    private void requirePending() {
-        if (state.pending == null) {
+    private AheadBlock requireHead() {
+        if (ahead.isEmpty()) {
             throw new IllegalStateException("no block is waiting for a verdict");
         }
+        return ahead.get(0);
     }
 }

@@ -36,28 +36,62 @@ public final class Speculator {
     }
 
     public CaptionResult caption(float[][] logMel, String language) {
+        return caption(logMel, language, null);
+    }
+
+    /**
+     * Captions one utterance; {@code credit} is the call's credit-inertia state, carried from one
+     * utterance of a call to the next (null: none, or a fresh one when the config asks for credit).
+     */
+    public CaptionResult caption(float[][] logMel, String language, CreditPolicy credit) {
         long t0 = System.nanoTime();
         EncodedAudio audio = drafter.encode(logMel);
         double encodeMs = (System.nanoTime() - t0) / 1e6;
-        return config.mode() == SpeculationConfig.Mode.CLOUD
-                ? cloud(audio, language, encodeMs)
-                : speculate(audio, language, encodeMs);
+        if (config.mode() == SpeculationConfig.Mode.CLOUD) {
+            return cloud(audio, language, encodeMs);
+        }
+        if (credit == null && config.creditInertia()) {
+            credit = new CreditPolicy(config.credit(), config.tau());
+        }
+        return speculate(audio, language, encodeMs, credit);
     }
 
-    private CaptionResult speculate(EncodedAudio audio, String language, double encodeMs) {
+    /** A verdict on its way back: which block, and when it reaches the edge on the emulated clock. */
+    private record InFlight(int blockId, int epoch, double arrivalMs) {}
+
+    /**
+     * Runs the decoder on an emulated clock. Drafting takes the time it takes here; a sent block's
+     * verdict arrives after its verifier time plus the link's network time. Without lookahead the
+     * drafter waits for each verdict; with it, it drafts on meanwhile (the overlap is the gain).
+     */
+    private CaptionResult speculate(EncodedAudio audio, String language, double encodeMs, CreditPolicy credit) {
         long[] prompt = manifest.prompt(language);
         long t0 = System.nanoTime();
         DraftSession session = drafter.start(audio, prompt);
         double edgeMs = encodeMs + (System.nanoTime() - t0) / 1e6;
-        SpeculativeDecoder decoder = new SpeculativeDecoder(drafter, session, prompt, manifest.eos(), config,
-                new BlockController(config), config.acceptancePolicy());
+        SpeculativeDecoder decoder = new SpeculativeDecoder(drafter, config, config.acceptancePolicy(), manifest.eos(),
+                new DecodingState(session, prompt, new BlockController(config)), credit);
+        java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
+        java.util.Map<Integer, Decision> verdicts = new java.util.HashMap<>();
         double clock = edgeMs;
+        double lastArrival = 0;
         double ttft = Double.NaN;
         double verifierMs = 0;
         double networkMs = 0;
         long uplink = 0;
         boolean first = true;
         while (!decoder.finished()) {
+            while (!inFlight.isEmpty() && (inFlight.peek().arrivalMs() <= clock || !decoder.canDraft())) {
+                InFlight f = inFlight.poll();
+                clock = Math.max(clock, f.arrivalMs());
+                decoder.applyVerdict(f.blockId(), f.epoch(), verdicts.remove(f.blockId()));
+            }
+            if (Double.isNaN(ttft) && decoder.trace().length() > 0) {
+                ttft = clock;
+            }
+            if (decoder.finished()) {
+                break;
+            }
             long t = System.nanoTime();
             DraftBlock block = decoder.draftBlock();
             double draftMs = (System.nanoTime() - t) / 1e6;
@@ -67,20 +101,23 @@ public final class Speculator {
                 VerifierLink.LinkResult r = link.verify(
                         decoder.verifyInput(audio.context(), audio.steps()), decoder, first);
                 first = false;
-                decoder.applyVerdict(r.decision());
+                int id = decoder.state().blockId();
+                verdicts.put(id, r.decision());
+                lastArrival = Math.max(lastArrival, clock + r.verifierMs() + r.networkMs()); // verdicts come back in order
+                inFlight.add(new InFlight(id, decoder.state().epoch(), lastArrival));
                 verifierMs += r.verifierMs();
                 networkMs += r.networkMs();
                 uplink += r.uplinkBytes();
-                clock += r.verifierMs() + r.networkMs();
             }
             if (Double.isNaN(ttft) && decoder.trace().length() > 0) {
                 ttft = clock;
             }
         }
         CaptionTrace tr = decoder.trace();
+        // drafted and sent on the caption's path (see CaptionTrace.rho); uplink counts everything sent
         return new CaptionResult(tokenizer.decode(tr.tokens()), tr.tokens(), tr.provenance(), tr.entropies(),
-                tr.drafted(), tr.sent(), tr.accepted(), tr.corrected(), tr.rounds(), uplink, ttft, clock,
-                edgeMs, verifierMs, networkMs);
+                tr.drafted() - tr.discarded(), tr.sent() - tr.discardedSent(), tr.accepted(), tr.corrected(),
+                tr.rounds(), uplink, ttft, clock, edgeMs, verifierMs, networkMs);
     }
 
     /** The verifier's own greedy caption from the edge's context; the caption comes back whole. */

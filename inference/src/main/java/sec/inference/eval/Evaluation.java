@@ -10,6 +10,7 @@ import sec.inference.CaptionEngine;
 import sec.inference.audio.PcmAudio;
 import sec.inference.audio.WavReader;
 import sec.inference.decode.CaptionResult;
+import sec.inference.decode.CreditPolicy;
 import sec.inference.decode.Speculator;
 import sec.inference.metrics.CaptionScores;
 
@@ -23,6 +24,12 @@ public final class Evaluation {
     public interface Progress {
         void captioned(String lang, String variant, int done);
     }
+
+    /**
+     * Utterances per emulated call: the held-out set has no calls, so credit inertia (kept per
+     * call) starts afresh every this many utterances, about a demo call's length.
+     */
+    public static final int UTTERANCES_PER_CALL = 10;
 
     private final CaptionEngine engine;
     private final Progress progress;
@@ -71,9 +78,13 @@ public final class Evaluation {
         long sent = 0;
         long uplink = 0;
         double[] totals = new double[p.set().size()];
+        CreditPolicy credit = null;
         for (int i = 0; i < p.set().size(); i++) {
             float[][] mel = p.features().get(i);
-            CaptionResult r = speculator.caption(mel, lang);
+            if (variant.config().creditInertia() && i % UTTERANCES_PER_CALL == 0) {
+                credit = new CreditPolicy(variant.config().credit(), variant.config().tau());
+            }
+            CaptionResult r = speculator.caption(mel, lang, credit);
             results.add(r);
             samples.add(new CaptionScores.Sample(r.text(), p.set().items().get(i).references(), lang));
             double first = Double.isNaN(r.ttftMs()) ? r.totalMs() : r.ttftMs();

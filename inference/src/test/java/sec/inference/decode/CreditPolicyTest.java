@@ -96,4 +96,63 @@ class CreditPolicyTest {
         // oldest first over [1, 1, 1, 1, 0.5]: s = 1, 1, 1, 1, then 0.3 * 0.5 + 0.7 * 1 = 0.85
         assertEquals(0.85, p.credit(), 1e-12);
     }
+
+    private static final CreditTable TABLE = new CreditTable(new double[] {0.4, 0.8, 1.0}, new double[] {0.8, 1.2, 2.0}, "test");
+
+    @Test
+    void withATableTauIsTheTablesValueForTheCredit() {
+        CreditPolicy p = new CreditPolicy(C.withTable(TABLE), 1.2);
+        for (int i = 0; i < 10; i++) {
+            p.onWindow(4, 4);
+        }
+        assertEquals(2.0, p.tau(), 1e-12, "credit 1.0: the top bucket");
+        for (int i = 0; i < 10; i++) {
+            p.onWindow(1, 3); // 0.33: above the fallback floor, in the bottom bucket
+        }
+        assertEquals(0.8, p.tau(), 1e-12);
+        assertEquals(0, p.gammaLevel());
+    }
+
+    @Test
+    void withATableACreditNearABucketEdgeDoesNotMoveTau() {
+        CreditPolicy p = new CreditPolicy(C.withTable(TABLE), 1.2);
+        for (int i = 0; i < 10; i++) {
+            p.onWindow(41, 50); // 0.82: within the hysteresis band of the 0.8 edge
+        }
+        assertEquals(1.2, p.tau(), 1e-12, "stays where it started");
+    }
+
+    @Test
+    void theStateSurvivesItsBinaryFormAndGoesOnTheSame() throws java.io.IOException {
+        CreditPolicy a = new CreditPolicy(C, 1.2);
+        Random r = new Random(3);
+        for (int i = 0; i < 7; i++) {
+            a.onWindow(r.nextInt(5), 4);
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        a.writeTo(new java.io.DataOutputStream(bytes));
+        CreditPolicy b = CreditPolicy.readFrom(new java.io.DataInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray())), C);
+        for (int i = 0; i < 30; i++) {
+            int sent = 1 + r.nextInt(6);
+            int accepted = r.nextInt(sent + 1);
+            a.onWindow(accepted, sent);
+            b.onWindow(accepted, sent);
+            assertEquals(a.tau(), b.tau(), 1e-12);
+            assertEquals(a.gammaLevel(), b.gammaLevel());
+            assertEquals(a.credit(), b.credit(), 1e-12);
+        }
+    }
+
+    @Test
+    void aBadTableFileFailsWithItsName(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path f = dir.resolve("credit.json");
+        TABLE.save(f);
+        CreditTable back = CreditTable.load(f);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(TABLE.tau(), back.tau());
+        java.nio.file.Files.writeString(f, "{\"buckets\": []}");
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> CreditTable.load(f));
+        assertTrue(e.getMessage().contains("credit.json"), e.getMessage());
+    }
 }
