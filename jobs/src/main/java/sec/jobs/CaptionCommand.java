@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -68,6 +69,9 @@ public final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "one JSON object per file")
     boolean json;
 
+    @Mixin
+    SpeculationOptions speculation;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -115,7 +119,7 @@ public final class CaptionCommand implements Callable<Integer> {
                 }
             }
         }
-        return c.build();
+        return speculation.applyTo(c.build());
     }
 
     private String toLine(Path f, CaptionResult r) {

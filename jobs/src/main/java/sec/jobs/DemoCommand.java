@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sec.connectors.AvroCodec;
@@ -69,6 +70,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--models", description = "model bundle directory (default: the bundled models)")
     Path bundleDir;
 
+    @Mixin
+    SpeculationOptions speculation;
+
     private final Map<String, List<DemoSummary.Turn>> scripts = new HashMap<>();
 
     @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
@@ -98,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
             env.setParallelism(1);
             env.enableCheckpointing(1000);
             String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
-            SpeculationConfig spec = SpeculationConfig.defaults();
+            SpeculationConfig spec = speculation.applyTo(SpeculationConfig.defaults());
             CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000));
             EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
             JobClient job = env.executeAsync("sec-demo");

@@ -1,12 +1,21 @@
 package sec.operators;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
 import org.apache.flink.util.Collector;
@@ -18,9 +27,11 @@ import sec.inference.audio.InvalidAudioException;
 import sec.inference.decode.AcceptancePolicy;
 import sec.inference.decode.BlockController;
 import sec.inference.decode.CaptionTrace;
+import sec.inference.decode.CreditPolicy;
 import sec.inference.decode.Decision;
 import sec.inference.decode.DecodingState;
 import sec.inference.decode.DraftBlock;
+import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.SpeculativeDecoder;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
@@ -36,8 +47,9 @@ import sec.schemas.VerifyRequest;
 
 /**
  * Keyed by call: utterances in, verdicts back, captions out. Each utterance's decoding state lives
- * in keyed state, so a block waiting for its verdict blocks nothing else. Stale verdicts (another
- * block or an older epoch) are dropped; a block whose verdict misses the deadline is committed as
+ * in keyed state, so a block waiting for its verdict blocks nothing else; with pipelined drafting
+ * several blocks of an utterance are in flight at once, and the call's credit-inertia state is
+ * keyed state too. Stale verdicts (a block discarded by a rollback, or timed out) are dropped; a block whose verdict misses the deadline is committed as
  * UNVERIFIED_TIMEOUT, so a dead cloud degrades to edge-only captions. All decoding is the
  * inference core's {@link SpeculativeDecoder}; this class only keeps state, timers and records.
  */
@@ -45,6 +57,8 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     public static final OutputTag<VerifyRequest> REQUESTS = new OutputTag<>("verify-requests") {};
     public static final OutputTag<AcousticContext> CONTEXTS = new OutputTag<>("acoustic-contexts") {};
     public static final OutputTag<EmotionCaption> PARTIALS = new OutputTag<>("partial-captions") {};
+    /** How long a call's credit-inertia state outlives its last verdict. */
+    public static final Duration CREDIT_IDLE_TTL = Duration.ofMinutes(30);
     private static final Logger LOG = LoggerFactory.getLogger(SpeculativeDrafter.class);
 
     private final DrafterConfig config;
@@ -55,6 +69,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     private transient EmotionLexicon lexicon;
     private transient AcceptancePolicy acceptance;
     private transient MapState<String, UtteranceDecoding> utterances;
+    private transient ValueState<byte[]> callCredit;
 
     public SpeculativeDrafter(DrafterConfig config) {
         this.config = config;
@@ -70,6 +85,10 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         acceptance = config.speculation().acceptancePolicy();
         utterances = getRuntimeContext().getMapState(new MapStateDescriptor<>("utterance-decodings",
                 StringSerializer.INSTANCE, new UtteranceDecodingSerializer(config.checkpointKvCache())));
+        ValueStateDescriptor<byte[]> credit = new ValueStateDescriptor<>("call-credit", BytePrimitiveArraySerializer.INSTANCE);
+        // a call's end is not signalled, so its credit goes when the call has been quiet this long
+        credit.enableTimeToLive(StateTtlConfig.newBuilder(CREDIT_IDLE_TTL).build());
+        callCredit = getRuntimeContext().getState(credit);
     }
 
     @Override
@@ -98,56 +117,94 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         long[] prompt = manifest.prompt(u.language);
         DecodingState state = new DecodingState(drafter.start(audio, prompt), prompt,
                 new BlockController(config.speculation()));
-        advance(new UtteranceDecoding(u, ctx.timerService().currentProcessingTime(), state), ctx, out);
+        advance(new UtteranceDecoding(u, ctx.timerService().currentProcessingTime(), state), credit(), ctx, out);
     }
 
     @Override
     public void processElement2(Verdict v, Context ctx, Collector<EmotionCaption> out) throws Exception {
         UtteranceDecoding ud = utterances.get(v.getUtteranceId());
         if (ud == null || !ud.state.expects(v.getBlockId(), v.getEpoch())) {
-            return; // stale: another block, an older epoch, or an utterance already finished
+            return; // stale: a discarded block, a timed-out one, or an utterance already finished
         }
-        ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
-        decoder(ud).applyVerdict(new Decision(v.getAccepted(),
+        CreditPolicy credit = credit();
+        DraftBlock oldest = ud.state.pending();
+        decoder(ud, credit).applyVerdict(v.getBlockId(), v.getEpoch(), new Decision(v.getAccepted(),
                 v.getCorrection() == null ? Decision.NONE : v.getCorrection(),
                 v.getBonus() == null ? Decision.NONE : v.getBonus()));
-        advance(ud, ctx, out);
+        if (ud.state.pending() != oldest) { // the oldest block resolved: the deadline watches the next one
+            ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
+            ud.deadlineMs = 0;
+        }
+        advance(ud, credit, ctx, out);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<EmotionCaption> out) throws Exception {
         List<UtteranceDecoding> due = new ArrayList<>();
         for (UtteranceDecoding ud : utterances.values()) {
-            if (ud.state.pending() != null && ud.deadlineMs <= timestamp) {
+            if (ud.state.pending() != null && ud.deadlineMs != 0 && ud.deadlineMs <= timestamp) {
                 due.add(ud);
             }
         }
+        CreditPolicy credit = credit();
         for (UtteranceDecoding ud : due) {
-            decoder(ud).applyTimeout();
-            advance(ud, ctx, out);
+            decoder(ud, credit).applyTimeout();
+            ud.deadlineMs = 0;
+            advance(ud, credit, ctx, out);
         }
     }
 
-    private SpeculativeDecoder decoder(UtteranceDecoding ud) {
-        return new SpeculativeDecoder(drafter, config.speculation(), acceptance, manifest.eos(), ud.state);
+    /** The call's credit-inertia state (shared by its utterances), or null when credit inertia is off. */
+    private CreditPolicy credit() throws Exception {
+        SpeculationConfig spec = config.speculation();
+        if (!spec.creditInertia()) {
+            return null;
+        }
+        byte[] kept = callCredit.value();
+        return kept == null ? new CreditPolicy(spec.credit(), spec.tau())
+                : CreditPolicy.readFrom(new DataInputStream(new ByteArrayInputStream(kept)), spec.credit());
     }
 
-    /** Drafts until the caption finishes or a block must wait for its verdict. */
-    private void advance(UtteranceDecoding ud, Context ctx, Collector<EmotionCaption> out) throws Exception {
-        SpeculativeDecoder decoder = decoder(ud);
-        while (!decoder.finished()) {
+    private void keep(CreditPolicy credit) throws Exception {
+        if (credit != null) {
+            ByteArrayOutputStream b = new ByteArrayOutputStream();
+            credit.writeTo(new DataOutputStream(b));
+            callCredit.update(b.toByteArray());
+        }
+    }
+
+    private SpeculativeDecoder decoder(UtteranceDecoding ud, CreditPolicy credit) {
+        return new SpeculativeDecoder(drafter, config.speculation(), acceptance, manifest.eos(), ud.state, credit);
+    }
+
+    /**
+     * Drafts while the decoder may (with pipelined drafting, several blocks go out behind the
+     * oldest one waiting), then either waits, with a deadline on the oldest block, or finishes.
+     */
+    private void advance(UtteranceDecoding ud, CreditPolicy credit, Context ctx, Collector<EmotionCaption> out)
+            throws Exception {
+        SpeculativeDecoder decoder = decoder(ud, credit);
+        long now = ctx.timerService().currentProcessingTime();
+        while (decoder.canDraft()) {
             DraftBlock block = decoder.draftBlock();
             if (block != null) {
-                long now = ctx.timerService().currentProcessingTime();
-                ctx.output(REQUESTS, request(ud, block, now));
-                ud.deadlineMs = now + config.verdictDeadlineMs();
-                ctx.timerService().registerProcessingTimeTimer(ud.deadlineMs);
-                partial(ud, ctx);
-                utterances.put(ud.utterance.utteranceId, ud);
-                return;
+                ctx.output(REQUESTS, request(ud, decoder, block, now));
             }
         }
-        out.collect(caption(ud, true, ctx.timerService().currentProcessingTime()));
+        keep(credit);
+        if (!decoder.finished()) {
+            if (ud.deadlineMs == 0) {
+                ud.deadlineMs = now + config.verdictDeadlineMs();
+                ctx.timerService().registerProcessingTimeTimer(ud.deadlineMs);
+            }
+            partial(ud, ctx);
+            utterances.put(ud.utterance.utteranceId, ud);
+            return;
+        }
+        if (ud.deadlineMs != 0) {
+            ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
+        }
+        out.collect(caption(ud, true, now));
         utterances.remove(ud.utterance.utteranceId);
     }
 
@@ -158,10 +215,10 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         }
     }
 
-    private VerifyRequest request(UtteranceDecoding ud, DraftBlock block, long now) {
-        CaptionTrace t = ud.state.trace();
-        List<Integer> prefix = new ArrayList<>(t.length());
-        for (long id : t.tokens()) {
+    private VerifyRequest request(UtteranceDecoding ud, SpeculativeDecoder decoder, DraftBlock block, long now) {
+        long[] before = decoder.prefixOfLastSent(); // committed tokens and any drafted ahead of this block
+        List<Integer> prefix = new ArrayList<>(before.length);
+        for (long id : before) {
             prefix.add((int) id);
         }
         List<Integer> draft = new ArrayList<>(block.length());

@@ -80,7 +80,12 @@ class SpeculativeDrafterTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
             boolean checkpointKvCache) throws Exception {
-        DrafterConfig config = new DrafterConfig(MODELS.resolve("bundled").toString(), SPEC, DEADLINE_MS, true,
+        return harness(SPEC, checkpointKvCache);
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
+            SpeculationConfig spec, boolean checkpointKvCache) throws Exception {
+        DrafterConfig config = new DrafterConfig(MODELS.resolve("bundled").toString(), spec, DEADLINE_MS, true,
                 checkpointKvCache);
         return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SpeculativeDrafter(config)),
                 u -> u.callId, v -> v.getCallId(), Types.STRING);
@@ -230,5 +235,67 @@ class SpeculativeDrafterTest {
         int rounds = side(SpeculativeDrafter.REQUESTS).size();
         assertTrue(now <= rounds * DEADLINE_MS, "each block waited one deadline: " + now + " ms for " + rounds + " blocks");
         assertEquals(0, harness.numKeyedStateEntries());
+    }
+
+    /**
+     * Pipelined drafting and credit inertia in the operator: several requests of one utterance in
+     * flight at the checkpoint; after the restore their verdicts (and those that follow) finish the
+     * same caption as a run without the restore, and the call's credit comes back with the state.
+     */
+    @ParameterizedTest(name = "drafter.kv-cache.checkpoint: {0}")
+    @ValueSource(booleans = {true, false})
+    void aRestoreWithSeveralRequestsInFlightFinishesTheSameCaption(boolean checkpointKvCache) throws Exception {
+        SpeculationConfig spec = SPEC.toBuilder().lookahead(2).credit(sec.inference.decode.CreditConfig.defaults()).build();
+        List<Long> plain = pipelined(spec, checkpointKvCache, false);
+        List<Long> restored = pipelined(spec, checkpointKvCache, true);
+        assertEquals(plain, restored);
+    }
+
+    /** Answers requests oldest first; with {@code restore}, snapshots and restores the first time several wait. */
+    private List<Long> pipelined(SpeculationConfig spec, boolean kv, boolean restore) throws Exception {
+        harness.close();
+        harness = harness(spec, kv);
+        harness.setProcessingTime(0);
+        harness.open();
+        requestsSeen = 0;
+        harness.processElement1(utterance(), 0);
+        harness.processElement1(new Utterance("call-7", "AGENT", "en", 9000, 9000 + samples.length / 8, samples), 0);
+        AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
+        List<VerifyRequest> waiting = new ArrayList<>();
+        int maxWaiting = 0;
+        boolean restored = false;
+        while (true) {
+            for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
+                waiting.add(r);
+            }
+            maxWaiting = Math.max(maxWaiting, waiting.size());
+            if (restore && !restored && waiting.size() >= 3) {
+                OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+                harness.close();
+                harness = harness(spec, kv);
+                harness.setProcessingTime(10);
+                harness.initializeState(snapshot);
+                harness.open();
+                requestsSeen = 0;
+                restored = true;
+            }
+            if (waiting.isEmpty()) {
+                break;
+            }
+            harness.processElement2(verdict(ctx, waiting.remove(0)), 20);
+        }
+        assertTrue(maxWaiting >= 3, "several requests were in flight at once: " + maxWaiting);
+        assertTrue(!restore || restored);
+        List<EmotionCaption> out = harness.extractOutputValues();
+        assertEquals(2, out.size(), "one caption per utterance");
+        assertEquals(0, out.get(0).getTimeouts() + out.get(1).getTimeouts());
+        assertEquals(1, harness.numKeyedStateEntries(), "only the call's credit is left");
+        assertEquals(0, harness.numProcessingTimeTimers());
+        List<Long> tokens = new ArrayList<>();
+        for (EmotionCaption c : out) {
+            c.getTokenIds().forEach(t -> tokens.add((long) t));
+            tokens.add(-1L);
+        }
+        return tokens;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sec.inference.CaptionEngine;
@@ -16,6 +17,7 @@ import sec.inference.eval.EvalSet;
 import sec.inference.eval.EvalVariant;
 import sec.inference.eval.Evaluation;
 import sec.inference.eval.VariantScores;
+import sec.jobs.SpeculationOptions;
 
 /**
  * {@code sec eval}: the held-out set through every variant (edge, cloud, UGSD with fixed and
@@ -56,6 +58,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "eval-report", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out;
 
+    @Mixin
+    SpeculationOptions speculation;
+
     @Option(names = "--plots", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "write the PNG plots (default: ${DEFAULT-VALUE})")
     boolean plots;
@@ -75,7 +80,8 @@ public final class EvalCommand implements Callable<Integer> {
             Path dir = set == null ? modelsDir.resolve("eval").resolve(l) : langs.size() > 1 ? set.resolve(l) : set;
             sets.add(EvalSet.load(dir, l, limit));
         }
-        SpeculationConfig base = tau == null ? SpeculationConfig.defaults() : SpeculationConfig.defaults().withTau(tau);
+        SpeculationConfig base = speculation.applyTo(
+                tau == null ? SpeculationConfig.defaults() : SpeculationConfig.defaults().withTau(tau));
         List<EvalVariant> variants = EvalVariant.standard(base).stream()
                 .filter(v -> only == null || only.contains(v.name())).toList();
         if (variants.isEmpty()) {

@@ -1,0 +1,40 @@
+package sec.jobs;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+import sec.inference.decode.CreditConfig;
+import sec.inference.decode.CreditTable;
+import sec.inference.decode.SpeculationConfig;
+
+/**
+ * The second seed method's options, shared by {@code sec caption}, {@code sec demo} and
+ * {@code sec eval}: credit inertia (optionally with a calibrated table) and pipelined drafting.
+ */
+public final class SpeculationOptions {
+    @Option(names = "--credit", description = "credit inertia: τ and γ follow the call's recent acceptance (E2-SCI)")
+    boolean credit;
+
+    @Option(names = "--credit-table", paramLabel = "FILE",
+            description = "credit inertia with the thresholds sec calibrate wrote (implies --credit)")
+    Path creditTable;
+
+    @Option(names = "--lookahead", paramLabel = "N", defaultValue = "0",
+            description = "pipelined drafting: blocks drafted while the oldest waits for its verdict (default: ${DEFAULT-VALUE}, off)")
+    int lookahead;
+
+    @Option(names = "--pre-hit", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with --lookahead: a verdict's bonus token checks the next window's first token (default: ${DEFAULT-VALUE})")
+    boolean preHit;
+
+    /** The credit settings asked for, or null. */
+    public CreditConfig creditConfig() {
+        if (creditTable != null) {
+            return CreditConfig.defaults().withTable(CreditTable.load(creditTable));
+        }
+        return credit ? CreditConfig.defaults() : null;
+    }
+
+    public SpeculationConfig applyTo(SpeculationConfig base) {
+        return base.toBuilder().credit(creditConfig()).lookahead(lookahead).preHit(preHit).build();
+    }
+}
