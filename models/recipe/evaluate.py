@@ -1,5 +1,8 @@
 """Greedy captions of drafter and verifier on the held-out sets -> report.json (BLEU-1/4, ROUGE-L,
-entropy AUROC for 'the teacher-forced verifier would choose another token here')."""
+entropy AUROC for 'the teacher-forced verifier would choose another token here', how often the
+caption names the right emotion), and the same emotion accuracy on endpointer cuts of the demo calls
+(callturns.py, under "call_turns"): the held-out audio keeps espeak-ng's padding, a live pipeline's
+cuts do not."""
 import argparse
 import json
 import os
@@ -7,9 +10,11 @@ import os
 import numpy as np
 import torch
 
+import callturns
 import decode
 import metrics
 import model
+from bundle import load_bundle
 from tokenizer import EOS, Tokenizer
 
 
@@ -52,6 +57,10 @@ def evaluate_lang(lang, work, tok, context, verifier, drafter, limit=None, batch
     scores['tokens'] = len(flat_ents)
     scores['disagreement_rate'] = round(float(np.mean(disagree)), 4)
     scores['utterances'] = len(items)
+    lexicon = callturns.emotion_lexicon()
+    truth = [it['emotion'] for it in items]
+    scores['emotion_accuracy'] = {name: callturns.emotion_accuracy([tok.decode(o) for o in out], truth, lexicon)
+                                  for name, out in (('drafter', drafts), ('verifier', verified))}
     scores['examples'] = [{'references': it['references'][:1], 'drafter': tok.decode(d),
                            'verifier': tok.decode(v)} for it, d, v in
                           list(zip(items, drafts, verified))[:3]]
@@ -63,10 +72,14 @@ def main():
     ap.add_argument('--work', required=True)
     ap.add_argument('--out', required=True)
     ap.add_argument('--limit', type=int)
+    ap.add_argument('--bundle', help='score an exported bundle (models/bundled) instead of models.pt')
+    ap.add_argument('--calls', default=os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'calls'))
     args = ap.parse_args()
     model.setup_torch()
-    parts = load(args.work)
+    parts = load_bundle(args.bundle) if args.bundle else load(args.work)
     report = {lang: evaluate_lang(lang, args.work, *parts, limit=args.limit) for lang in ('en', 'zh')}
+    if os.path.exists(os.path.join(args.calls, 'calls.jsonl')):
+        report['call_turns'] = callturns.evaluate_calls(args.calls, *parts)[0]
     with open(args.out, 'w', encoding='utf-8') as f:
         json.dump(report, f, ensure_ascii=False, indent=1)
     print(json.dumps({l: {k: v for k, v in r.items() if k != 'examples'} for l, r in report.items()}))

@@ -9,10 +9,20 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import audio
 import model
 from tokenizer import BOS, EOS, LANG_TOKEN, PAD, Tokenizer
 
 LANGS = ('en', 'zh')
+FLOOR = float(np.log(audio.LOG_FLOOR))
+# Augmentation: where speech sits in the window. The corpus has espeak-ng's fixed lead and tail
+# padding; an endpointer cuts live audio with ~40 ms of lead-in and some tail of the silence after,
+# which in a call is near-digital silence, not the line noise of the corpus.
+AUG_KEEP = 0.3         # share of examples per epoch left as espeak-ng padded them
+AUG_MIN_KEEP = 2       # frames of non-speech a crop keeps at least
+AUG_MAX_PAD = 80       # frames (0.8 s) of background added before and after, at most
+AUG_GAIN_DB = 6.0      # +- gain, a constant on the log-mel
+GAP_SIGMA = 20.0       # the demo calls' gaps: N(0, 20^2) int16 noise, then G.711 (democalls.py)
 
 
 def load_split(work, split, tok):
@@ -28,19 +38,109 @@ def load_split(work, split, tok):
     return out
 
 
-def batches(data, batch_size, rng):
-    """Length-bucketed batches in a seeded random order; mel padded with the log floor (silence)."""
-    order = sorted(range(len(data)), key=lambda i: data[i][0].shape[0])
+def frame_db(mel):
+    """Level of each 10 ms frame in dB (relative): total mel power."""
+    return 10 * np.log10(np.exp(mel.astype(np.float64)).sum(axis=1))
+
+
+def gap_noise(seed, seconds=60):
+    """Log-mel frames of a call gap's background (democalls.py: N(0, sigma^2) int16 noise, G.711),
+    sigma drawn per second around the calls' 20 (10-40) so the level is not one exact value."""
+    rng = np.random.default_rng([seed, 20])
+    sigma = np.repeat(GAP_SIGMA * 2 ** rng.uniform(-1, 1, seconds), audio.SAMPLE_RATE)
+    x = np.clip(np.round(rng.standard_normal(sigma.size) * sigma), -32768, 32767).astype(np.int16)
+    return audio.log_mel(audio.mulaw_decode(audio.mulaw_encode(x)).astype(np.float32) / 32768.0)
+
+
+class Augmenter:
+    """Per example and epoch, deterministic from (seed, epoch): crops the leading and trailing
+    non-speech to anything between all of it and AUG_MIN_KEEP frames, adds 0-0.8 s of background
+    before and after (frames of the recording's own line noise, call-gap noise, or both next to each
+    other, as an endpointer cut of a call has), and a gain of +-6 dB on the recording. AUG_KEEP of
+    the examples stay as they are, so quality on espeak-padded audio holds. Speech is the span from
+    the first to the last frame 10 dB over the recording's floor (espeak-ng leads in with 0-0.1 s,
+    trails 0.3-0.8 s)."""
+
+    def __init__(self, data, seed):
+        self.data, self.seed = data, seed
+        self.gap = gap_noise(seed)
+        self.spans, self.quiet = [], []
+        for mel, _ in data:
+            db = frame_db(mel)
+            floor = np.percentile(db, 10)
+            voiced = np.flatnonzero(db > floor + 10)  # line noise sits 22-40 dB below speech
+            on, off = (int(voiced[0]), int(voiced[-1]) + 1) if voiced.size else (0, len(mel))
+            self.spans.append((on, off))
+            quiet = np.r_[0:on, off:len(mel)]  # the line noise before and after the speech
+            self.quiet.append(quiet if quiet.size >= 5 else np.flatnonzero(db <= np.percentile(db, 10)))
+
+    def plans(self, epoch):
+        """One plan per example: None (as is) or (start, end, lead, tail, gain_db, kinds, subseed)."""
+        rng = np.random.default_rng([self.seed, epoch, 1])
+        out = []
+        for (mel, _), (on, off) in zip(self.data, self.spans):
+            if rng.random() < AUG_KEEP:
+                out.append(None)
+                continue
+            keep = []
+            for avail in (on, len(mel) - off):
+                lo = min(AUG_MIN_KEEP, avail)
+                hi = avail if rng.random() < 0.5 else min(avail, 10)  # half the time near the minimum
+                keep.append(int(rng.integers(lo, hi + 1)))
+            lead, tail = (int(v) for v in rng.integers(0, AUG_MAX_PAD + 1, 2))
+            kinds = tuple(int(k) for k in rng.integers(0, 3, 2))   # 0 own, 1 gap, 2 own next to gap
+            out.append((on - keep[0], off + keep[1], lead, tail, float(rng.uniform(-AUG_GAIN_DB, AUG_GAIN_DB)),
+                        kinds, int(rng.integers(0, 2**31 - 1))))
+        return out
+
+    @staticmethod
+    def length(mel, plan):
+        return mel.shape[0] if plan is None else plan[1] - plan[0] + plan[2] + plan[3]
+
+    def apply(self, i, plan):
+        mel = self.data[i][0]
+        if plan is None:
+            return mel
+        start, end, lead, tail, gain_db, kinds, subseed = plan
+        rng = np.random.default_rng(subseed)
+        shift = np.float32(gain_db * np.log(10) / 10)
+
+        def own(n):
+            return mel[rng.choice(self.quiet[i], n)] + shift
+
+        def gap(n):
+            o = int(rng.integers(0, len(self.gap) - n + 1))
+            return self.gap[o:o + n]
+
+        def background(n, kind, own_first):
+            if kind < 2:
+                return (own if kind == 0 else gap)(n)
+            k = int(rng.integers(0, n + 1))
+            parts = [own(k), gap(n - k)] if own_first else [gap(n - k), own(k)]
+            return np.concatenate(parts)
+
+        out = np.concatenate([background(lead, kinds[0], False), mel[start:end] + shift,
+                              background(tail, kinds[1], True)])
+        return np.maximum(out, np.float32(FLOOR))
+
+
+def batches(data, batch_size, rng, augment=None, epoch=0):
+    """Length-bucketed batches in a seeded random order; mel padded with the log floor (silence).
+    With an Augmenter, each example is the epoch's augmented view of it."""
+    plans = augment.plans(epoch) if augment else [None] * len(data)
+    lengths = [Augmenter.length(m, p) for (m, _), p in zip(data, plans)]
+    order = sorted(range(len(data)), key=lambda i: lengths[i])
     groups = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
     rng.shuffle(groups)
     for g in groups:
-        frames = max(data[i][0].shape[0] for i in g)
+        frames = max(lengths[i] for i in g)
         tokens = max(len(data[i][1]) for i in g)
-        mel = np.full((len(g), frames, 40), np.log(1e-6), dtype=np.float32)
+        mel = np.full((len(g), frames, 40), FLOOR, dtype=np.float32)
         ids = np.full((len(g), tokens), PAD, dtype=np.int64)
         mel_len = np.zeros(len(g), dtype=np.int64)
         for j, i in enumerate(g):
-            m, t = data[i]
+            m = augment.apply(i, plans[i]) if augment else data[i][0]
+            t = data[i][1]
             mel[j, :m.shape[0]] = m
             ids[j, :len(t)] = t
             mel_len[j] = m.shape[0]
@@ -72,7 +172,7 @@ class Job:
             self.epoch = state['epoch']
             print(f'[{name}] resumed after epoch {self.epoch}', flush=True)
 
-    def run(self, data, batch_size, seed, log):
+    def run(self, data, batch_size, seed, log, augment=None):
         steps_per_epoch = (len(data) + batch_size - 1) // batch_size
         total = steps_per_epoch * self.epochs
         while self.epoch < self.epochs:
@@ -80,7 +180,7 @@ class Job:
             for m in self.modules:
                 m.train()
             t0, losses = time.time(), []
-            for step, (mel, enc_len, ids) in enumerate(batches(data, batch_size, rng)):
+            for step, (mel, enc_len, ids) in enumerate(batches(data, batch_size, rng, augment, self.epoch)):
                 done = self.epoch * steps_per_epoch + step
                 warm = min(1.0, (done + 1) / 200)
                 decay = 0.5 * (1 + np.cos(np.pi * done / total))
@@ -111,6 +211,7 @@ def main():
     ap.add_argument('--drafter-epochs', type=int, default=2)
     ap.add_argument('--drafter-fraction', type=float, default=0.5,
                     help='share of the training set the drafter sees (it is briefly trained)')
+    ap.add_argument('--no-augment', action='store_true', help='train on the corpus as espeak-ng padded it')
     args = ap.parse_args()
     model.setup_torch(args.seed)
     tok = Tokenizer.load(os.path.join(args.work, 'tokenizer.json'))
@@ -126,7 +227,7 @@ def main():
         return verifier.score(ctx, model.lengths_mask(enc_len, ctx.shape[1]), ids)
 
     Job('verifier', [context, verifier], verifier_forward, args.verifier_epochs, 1e-3,
-        args.work).run(data, 32, args.seed, log)
+        args.work).run(data, 32, args.seed, log, None if args.no_augment else Augmenter(data, args.seed))
 
     torch.manual_seed(args.seed + 1)
     drafter = model.Drafter(vocab)
@@ -138,7 +239,8 @@ def main():
     subset = [data[i] for i in np.random.default_rng(args.seed).permutation(len(data))
               [:int(len(data) * args.drafter_fraction)]]
     Job('drafter', [drafter], drafter_forward, args.drafter_epochs, 2e-3,
-        args.work).run(subset, 32, args.seed + 1, log)
+        args.work).run(subset, 32, args.seed + 1, log,
+                       None if args.no_augment else Augmenter(subset, args.seed + 1))
     torch.save({'context': context.state_dict(), 'verifier': verifier.state_dict(),
                 'drafter': drafter.state_dict(), 'vocab': vocab},
                os.path.join(args.work, 'models.pt'))

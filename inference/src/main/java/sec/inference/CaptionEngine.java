@@ -102,6 +102,11 @@ public final class CaptionEngine implements AutoCloseable {
         return new Speculator(drafter, verifier, manifest, tokenizer, config, link);
     }
 
+    /** A speculator whose verifications go through {@code wrap} of this engine's link (to observe them). */
+    public Speculator speculator(SpeculationConfig config, java.util.function.UnaryOperator<VerifierLink> wrap) {
+        return new Speculator(drafter, verifier, manifest, tokenizer, config, wrap.apply(link));
+    }
+
     public FeatureExtractor features() {
         return features;
     }

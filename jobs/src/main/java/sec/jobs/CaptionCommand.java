@@ -45,7 +45,7 @@ public final class CaptionCommand implements Callable<Integer> {
     @Option(names = "--divergence", defaultValue = "1.0", description = "divergence acceptance: max log-prob gap in nats")
     double divergence;
 
-    @Option(names = "--tau", description = "entropy gate in nats (default 1.2, calibrated on models/calib)")
+    @Option(names = "--tau", description = "entropy gate in nats (default 1.3, calibrated on models/calib)")
     Double tau;
 
     @Option(names = "--gamma", defaultValue = "dynamic", description = "dynamic | heuristic | N (fixed block length)")

@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** {@code sec}: the command line of the project. Subcommands are added as their issues land. */
 @Command(name = "sec", mixinStandardHelpOptions = true, version = "sec 0.1.0",
         description = "Streaming edge-cloud speech-emotion captioning.",
-        subcommands = {CaptionCommand.class, DemoCommand.class, sec.jobs.eval.EvalCommand.class, BenchCommand.class})
+        subcommands = {CaptionCommand.class, DemoCommand.class, sec.jobs.eval.EvalCommand.class,
+                sec.jobs.eval.CalibrateCommand.class, BenchCommand.class})
 public final class SecCli implements Runnable {
     /** The repository's models folder (./sec passes it as -Dsec.models.dir). */
     public static java.nio.file.Path modelsDir() {

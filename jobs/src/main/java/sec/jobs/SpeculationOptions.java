@@ -34,6 +34,12 @@ public final class SpeculationOptions {
         return credit ? CreditConfig.defaults() : null;
     }
 
+    /** The options as given, for a report's settings line ("" when none). */
+    public String describe() {
+        return (creditTable != null ? " --credit-table " + creditTable : credit ? " --credit" : "")
+                + (lookahead > 0 ? " --lookahead " + lookahead : "") + (preHit ? "" : " --no-pre-hit");
+    }
+
     public SpeculationConfig applyTo(SpeculationConfig base) {
         return base.toBuilder().credit(creditConfig()).lookahead(lookahead).preHit(preHit).build();
     }

@@ -13,7 +13,6 @@ import java.util.Arrays;
 /**
  * The verification threshold for each smoothed-credit bucket, as {@code sec calibrate} fitted it
  * on a calibration set: bucket i holds credits up to {@code creditMax[i]} (the last bucket up to 1).
- * The τ column is non-decreasing in credit (a monotone fit), so more credit never tightens the gate.
  */
 public record CreditTable(double[] creditMax, double[] tau, String source) implements Serializable {
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -22,11 +22,11 @@ public record EvalVariant(String name, String description, SpeculationConfig con
      */
     public static List<EvalVariant> standard(SpeculationConfig base) {
         List<EvalVariant> out = new ArrayList<>();
-        out.add(new EvalVariant("edge", "drafter alone", base.withMode(Mode.EDGE)));
-        out.add(new EvalVariant("cloud", "verifier alone", base.withMode(Mode.CLOUD)));
         CreditConfig credit = base.credit() != null ? base.credit() : CreditConfig.defaults();
         int lookahead = base.lookahead() > 0 ? base.lookahead() : DEFAULT_LOOKAHEAD;
         base = base.withCredit(null).withLookahead(0);
+        out.add(new EvalVariant("edge", "drafter alone", base.withMode(Mode.EDGE)));
+        out.add(new EvalVariant("cloud", "verifier alone", base.withMode(Mode.CLOUD)));
         SpeculationConfig ugsd = base.withMode(Mode.UGSD);
         for (int g = 1; g <= 6; g++) {
             out.add(new EvalVariant("ugsd_g" + g, "UGSD, fixed γ = " + g, ugsd.withGamma(GammaPolicy.FIXED, g)));

@@ -41,8 +41,20 @@ class EvaluationTest {
     @Test
     void theStandardRowsAreThePapers() {
         assertEquals(List.of("edge", "cloud", "ugsd_g1", "ugsd_g2", "ugsd_g3", "ugsd_g4", "ugsd_g5", "ugsd_g6",
-                "ugsd_dynamic", "ugsd_heuristic", "ugsd_rank20", "lossless"),
+                "ugsd_dynamic", "ugsd_heuristic", "ugsd_rank20", "lossless", "ugsd_credit", "ugsd_plc", "ugsd_credit_plc"),
                 EvalVariant.standard(SpeculationConfig.defaults()).stream().map(EvalVariant::name).toList());
+    }
+
+    @Test
+    void creditAndLookaheadReachOnlyTheirRows() {
+        SpeculationConfig base = SpeculationConfig.defaults().withLookahead(3)
+                .withCredit(sec.inference.decode.CreditConfig.defaults());
+        for (EvalVariant v : EvalVariant.standard(base)) {
+            boolean credit = v.name().contains("credit");
+            boolean plc = v.name().contains("plc");
+            assertEquals(credit, v.config().creditInertia(), v.name());
+            assertEquals(plc ? 3 : 0, v.config().lookahead(), v.name());
+        }
     }
 
     @Test

@@ -46,7 +46,7 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--uplink-mbps", defaultValue = "20", description = "emulated bandwidth each way (default: ${DEFAULT-VALUE})")
     double uplinkMbps;
 
-    @Option(names = "--tau", description = "entropy gate in nats for every UGSD row (default: the engine's, 1.2)")
+    @Option(names = "--tau", description = "entropy gate in nats for every UGSD row (default: the engine's, 1.3)")
     Double tau;
 
     @Option(names = "--variants", split = ",", description = "only these variants (default: all)")
@@ -88,9 +88,10 @@ public final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--variants names none of " + EvalVariant.standard(base).stream().map(EvalVariant::name).toList());
         }
         int total = sets.stream().mapToInt(EvalSet::size).sum() * variants.size();
-        String settings = String.format(Locale.ROOT, "`sec eval --lang %s%s%s --rtt-ms %s --uplink-mbps %s` on %s; emulated link:"
+        String settings = String.format(Locale.ROOT, "`sec eval --lang %s%s%s%s --rtt-ms %s --uplink-mbps %s` on %s; emulated link:"
                         + " %.0f ms RTT, %.0f Mbit/s each way; τ = %.2f nats, %s acceptance, γ levels %d/%d/%d.",
-                lang, limit > 0 ? " --limit " + limit : "", tau == null ? "" : " --tau " + tau, fmt(rttMs), fmt(uplinkMbps),
+                lang, limit > 0 ? " --limit " + limit : "", tau == null ? "" : " --tau " + tau, speculation.describe(),
+                fmt(rttMs), fmt(uplinkMbps),
                 sets.stream().map(s -> s.dir() + " (" + s.size() + ")").toList(), rttMs, uplinkMbps, base.tau(),
                 base.acceptance().name().toLowerCase(Locale.ROOT), base.gammaMin(), base.gammaDefault(), base.gammaMax());
         EvalReport report = new EvalReport(settings);
