@@ -5,11 +5,15 @@ package sec.inference.decode;
  * resolved: at once when confident, by its verdict when sent. With pipelined drafting several
  * wait behind the oldest one, each drafted as if everything before it were accepted.
  */
-public final class AheadBlock {
+final class AheadBlock {
     final DraftBlock block;
+    /** Sent for verification (uncertain) rather than held back as confident. */
     final boolean sent;
+    /** Id of a sent block (0 for a confident one). */
     final int blockId;
+    /** The state's epoch when it was drafted; a rollback bumps the epoch and drops it. */
     final int epoch;
+    /** Its verdict, once arrived while an older block still waits (null before). */
     Decision verdict;
 
     AheadBlock(DraftBlock block, boolean sent, int blockId, int epoch) {
@@ -17,29 +21,5 @@ public final class AheadBlock {
         this.sent = sent;
         this.blockId = blockId;
         this.epoch = epoch;
-    }
-
-    public DraftBlock block() {
-        return block;
-    }
-
-    /** Sent for verification (uncertain) rather than held back as confident. */
-    public boolean sent() {
-        return sent;
-    }
-
-    /** Id of a sent block (0 for a confident one). */
-    public int blockId() {
-        return blockId;
-    }
-
-    /** The state's epoch when it was drafted; a rollback bumps the epoch and drops it. */
-    public int epoch() {
-        return epoch;
-    }
-
-    /** Its verdict, once arrived while an older block still waits (null before). */
-    public Decision verdict() {
-        return verdict;
     }
 }

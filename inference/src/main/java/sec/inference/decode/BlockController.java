@@ -71,10 +71,6 @@ public final class BlockController {
         return tau;
     }
 
-    /** Moves τ (credit inertia drives it); the gate uses the new value from the next block on. */
-    public void setTau(double newTau) {
-        this.tau = newTau;
-    }
 
     /**
      * Takes τ from the call's credit, and its γ level when the credit has moved since this block

@@ -22,7 +22,6 @@ public final class CaptionTrace {
     int rounds;
     int timeouts;
     int discarded;
-    int discardedSent;
 
     void add(long token, Provenance who, float entropy) {
         if (length == tokens.length) {
@@ -43,7 +42,7 @@ public final class CaptionTrace {
             out.writeByte(provenance[i].ordinal());
             out.writeFloat(entropies[i]);
         }
-        for (int counter : new int[] {drafted, sent, accepted, corrected, rounds, timeouts, discarded, discardedSent}) {
+        for (int counter : new int[] {drafted, sent, accepted, corrected, rounds, timeouts, discarded}) {
             out.writeInt(counter);
         }
     }
@@ -62,7 +61,6 @@ public final class CaptionTrace {
         rounds = in.readInt();
         timeouts = in.readInt();
         discarded = format >= 2 ? in.readInt() : 0;
-        discardedSent = format >= 2 ? in.readInt() : 0;
     }
 
     public int length() {
@@ -85,7 +83,10 @@ public final class CaptionTrace {
         return tokens[i];
     }
 
-    /** Tokens drafted on the edge (committed or not). */
+    /**
+     * Tokens drafted on the path that made the caption (committed or rejected). Blocks drafted
+     * ahead and thrown away by a rollback move from here and {@link #sent} to {@link #discarded}.
+     */
     public int drafted() {
         return drafted;
     }
@@ -109,7 +110,7 @@ public final class CaptionTrace {
         return timeouts;
     }
 
-    /** Tokens drafted ahead (pipelined drafting) and thrown away by a rollback. */
+    /** Tokens drafted ahead (pipelined drafting) and thrown away by a rollback; their bytes were still sent. */
     public int discarded() {
         return discarded;
     }
@@ -119,18 +120,4 @@ public final class CaptionTrace {
         return rounds;
     }
 
-    /** Of the discarded tokens, those that had been sent for verification. */
-    public int discardedSent() {
-        return discardedSent;
-    }
-
-    /**
-     * ρ: share of drafted tokens sent to the cloud, on the path that made the caption (tokens
-     * drafted ahead and discarded are left out of both counts, so pipelining does not dilute ρ;
-     * the uplink bytes still carry them).
-     */
-    public double rho() {
-        int kept = drafted - discarded;
-        return kept <= 0 ? 0 : (double) (sent - discardedSent) / kept;
-    }
 }

@@ -55,11 +55,6 @@ public final class DecodingState {
         return ahead.isEmpty() ? null : ahead.get(0).block;
     }
 
-    /** Blocks drafted past the committed caption, oldest first (read only). */
-    public List<AheadBlock> ahead() {
-        return List.copyOf(ahead);
-    }
-
     /** Sent blocks whose verdict has not arrived. */
     public int inFlight() {
         int n = 0;

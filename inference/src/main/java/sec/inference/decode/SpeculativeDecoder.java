@@ -268,7 +268,8 @@ public final class SpeculativeDecoder {
         }
         for (AheadBlock a : ahead) {
             trace.discarded += a.block.length();
-            trace.discardedSent += a.sent ? a.block.length() : 0;
+            trace.drafted -= a.block.length();
+            trace.sent -= a.sent ? a.block.length() : 0;
         }
         ahead.clear();
         state.epoch++;

@@ -57,7 +57,7 @@ public final class Speculator {
     }
 
     /** A verdict on its way back: which block, and when it reaches the edge on the emulated clock. */
-    private record InFlight(int blockId, int epoch, double arrivalMs) {}
+    private record InFlight(int blockId, int epoch, double arrivalMs, Decision decision) {}
 
     /**
      * Runs the decoder on an emulated clock. Drafting takes the time it takes here; a sent block's
@@ -72,7 +72,6 @@ public final class Speculator {
         SpeculativeDecoder decoder = new SpeculativeDecoder(drafter, config, config.acceptancePolicy(), manifest.eos(),
                 new DecodingState(session, prompt, new BlockController(config)), credit);
         java.util.ArrayDeque<InFlight> inFlight = new java.util.ArrayDeque<>();
-        java.util.Map<Integer, Decision> verdicts = new java.util.HashMap<>();
         double clock = edgeMs;
         double lastArrival = 0;
         double ttft = Double.NaN;
@@ -84,7 +83,7 @@ public final class Speculator {
             while (!inFlight.isEmpty() && (inFlight.peek().arrivalMs() <= clock || !decoder.canDraft())) {
                 InFlight f = inFlight.poll();
                 clock = Math.max(clock, f.arrivalMs());
-                decoder.applyVerdict(f.blockId(), f.epoch(), verdicts.remove(f.blockId()));
+                decoder.applyVerdict(f.blockId(), f.epoch(), f.decision());
             }
             if (Double.isNaN(ttft) && decoder.trace().length() > 0) {
                 ttft = clock;
@@ -101,10 +100,8 @@ public final class Speculator {
                 VerifierLink.LinkResult r = link.verify(
                         decoder.verifyInput(audio.context(), audio.steps()), decoder, first);
                 first = false;
-                int id = decoder.state().blockId();
-                verdicts.put(id, r.decision());
                 lastArrival = Math.max(lastArrival, clock + r.verifierMs() + r.networkMs()); // verdicts come back in order
-                inFlight.add(new InFlight(id, decoder.state().epoch(), lastArrival));
+                inFlight.add(new InFlight(decoder.state().blockId(), decoder.state().epoch(), lastArrival, r.decision()));
                 verifierMs += r.verifierMs();
                 networkMs += r.networkMs();
                 uplink += r.uplinkBytes();
@@ -114,10 +111,9 @@ public final class Speculator {
             }
         }
         CaptionTrace tr = decoder.trace();
-        // drafted and sent on the caption's path (see CaptionTrace.rho); uplink counts everything sent
         return new CaptionResult(tokenizer.decode(tr.tokens()), tr.tokens(), tr.provenance(), tr.entropies(),
-                tr.drafted() - tr.discarded(), tr.sent() - tr.discardedSent(), tr.accepted(), tr.corrected(),
-                tr.rounds(), uplink, ttft, clock, edgeMs, verifierMs, networkMs);
+                tr.drafted(), tr.sent(), tr.accepted(), tr.corrected(), tr.rounds(), uplink, ttft, clock, edgeMs,
+                verifierMs, networkMs);
     }
 
     /** The verifier's own greedy caption from the edge's context; the caption comes back whole. */

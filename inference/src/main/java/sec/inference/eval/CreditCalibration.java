@@ -31,7 +31,7 @@ public final class CreditCalibration {
     private static final double STEP = 0.1;
 
     /** One verified window of the lossless run. */
-    public record Window(double credit, double maxEntropy, int length, int accepted, boolean whole, double roundTripMs) {}
+    public record Window(double credit, double maxEntropy, int length, int accepted, double roundTripMs) {}
 
     /** The fitted table with what it was fitted on. */
     public record Result(CreditTable table, double lambdaMs, List<Window> windows, double[][] costPerBucket,
@@ -58,8 +58,7 @@ public final class CreditCalibration {
                 DraftBlock b = decoder.pending();
                 int accepted = Math.min(r.decision().accepted(), b.length());
                 double before = Double.isNaN(call[0].credit()) ? credit.neutral() : call[0].credit();
-                windows.add(new Window(before, b.maxEntropy(), b.length(), accepted,
-                        accepted == b.length() && !r.decision().corrected(), r.verifierMs() + r.networkMs()));
+                windows.add(new Window(before, b.maxEntropy(), b.length(), accepted, r.verifierMs() + r.networkMs()));
                 call[0].onWindow(accepted, b.length());
                 return r;
             });

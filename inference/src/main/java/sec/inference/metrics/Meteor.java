@@ -59,15 +59,7 @@ public final class Meteor {
 
     /** Mean of the sentence scores, 0 for an empty corpus. */
     public double corpus(List<List<String>> hypotheses, List<List<List<String>>> references) {
-        if (hypotheses.size() != references.size()) {
-            throw new IllegalArgumentException(hypotheses.size() + " hypotheses but "
-                    + references.size() + " reference sets");
-        }
-        double sum = 0.0;
-        for (int s = 0; s < hypotheses.size(); s++) {
-            sum += sentence(hypotheses.get(s), references.get(s));
-        }
-        return hypotheses.isEmpty() ? 0.0 : sum / hypotheses.size();
+        return SentenceMean.of(hypotheses, references, this::sentence);
     }
 
     /** The best score against any one of the references. */

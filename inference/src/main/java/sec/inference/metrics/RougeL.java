@@ -18,15 +18,7 @@ public final class RougeL {
     private RougeL() {}
 
     public static double corpus(List<List<String>> hypotheses, List<List<List<String>>> references) {
-        if (hypotheses.size() != references.size()) {
-            throw new IllegalArgumentException(hypotheses.size() + " hypotheses but "
-                    + references.size() + " reference sets");
-        }
-        double sum = 0.0;
-        for (int s = 0; s < hypotheses.size(); s++) {
-            sum += sentence(hypotheses.get(s), references.get(s));
-        }
-        return hypotheses.isEmpty() ? 0.0 : sum / hypotheses.size();
+        return SentenceMean.of(hypotheses, references, RougeL::sentence);
     }
 
     public static double sentence(List<String> hypothesis, List<List<String>> references) {

@@ -26,7 +26,7 @@ class CreditCalibrationTest {
             boolean low = i % 2 == 0;
             double entropy = r.nextDouble() * 2.5;
             boolean wrong = low ? entropy > 0.9 : entropy > 2.3;
-            windows.add(new CreditCalibration.Window(low ? 0.2 : 0.95, entropy, 4, wrong ? 1 : 4, !wrong, 60));
+            windows.add(new CreditCalibration.Window(low ? 0.2 : 0.95, entropy, 4, wrong ? 1 : 4, 60));
         }
         CreditCalibration.Result result = FIT.fit(windows, "synthetic");
         double lowTau = result.table().tauFor(0.2);
@@ -41,8 +41,8 @@ class CreditCalibrationTest {
     @Test
     void theCostCountsRoundTripsForSentWindowsAndPricedErrorsForKeptOnes() {
         List<CreditCalibration.Window> w = List.of(
-                new CreditCalibration.Window(0.5, 1.0, 4, 4, true, 50),
-                new CreditCalibration.Window(0.5, 2.0, 4, 2, false, 70));
+                new CreditCalibration.Window(0.5, 1.0, 4, 4, 50),
+                new CreditCalibration.Window(0.5, 2.0, 4, 2, 70));
         double[] c = CreditCalibration.cost(w, new double[] {0.5, 1.5, 2.5}, 10);
         assertEquals((50 + 70) / 8.0, c[0], 1e-9, "both sent");
         assertEquals((0 + 70) / 8.0, c[1], 1e-9, "the confident one kept (no errors), the other sent");

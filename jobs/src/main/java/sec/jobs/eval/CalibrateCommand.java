@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import sec.inference.CaptionEngine;
@@ -31,23 +32,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--set", description = "a folder holding en/ and zh/ (WAVs + references.jsonl); default: models/calib")
     Path set;
 
-    @Option(names = "--lang", defaultValue = "both", description = "en | zh | both (default: ${DEFAULT-VALUE})")
-    String lang;
-
-    @Option(names = "--limit", defaultValue = "0", description = "first N recordings per language (0: all)")
-    int limit;
-
-    @Option(names = "--rtt-ms", defaultValue = "40", description = "emulated round-trip time (default: ${DEFAULT-VALUE})")
-    double rttMs;
-
-    @Option(names = "--uplink-mbps", defaultValue = "20", description = "emulated bandwidth each way (default: ${DEFAULT-VALUE})")
-    double uplinkMbps;
-
-    @Option(names = "--tau", description = "the fixed gate the table is centred on (default: the engine's, 1.3)")
-    Double tau;
-
-    @Option(names = "--models", description = "model bundle directory (default: the bundled models)")
-    Path models;
+    @Mixin
+    EvalSetOptions common;
 
     @Option(names = "--out", description = "table file (default: <bundle>/credit-table.json)")
     Path out;
@@ -57,22 +43,18 @@ public final class CalibrateCommand implements Callable<Integer> {
         PrintWriter stdout = spec.commandLine().getOut();
         Path modelsDir = SecCli.modelsDir();
         Path root = set != null ? set : modelsDir.resolve("calib");
-        List<String> langs = switch (lang) {
-            case "both" -> List.of("en", "zh");
-            case "en", "zh" -> List.of(lang);
-            default -> throw new IllegalArgumentException("--lang must be en, zh or both, got '" + lang + "'");
-        };
-        Path bundle = models != null ? models : modelsDir.resolve("bundled");
+        List<String> langs = common.langs();
+        Path bundle = common.bundle();
         Path table = out != null ? out : bundle.resolve("credit-table.json");
-        SpeculationConfig base = tau == null ? SpeculationConfig.defaults() : SpeculationConfig.defaults().withTau(tau);
+        SpeculationConfig base = common.base();
         CreditConfig credit = CreditConfig.defaults();
         List<EvalSet> sets = new ArrayList<>();
         for (String l : langs) {
-            sets.add(EvalSet.load(root.resolve(l), l, limit));
+            sets.add(EvalSet.load(root.resolve(l), l, common.limit));
         }
         ProgressBar bar = new ProgressBar(spec.commandLine().getErr(), sets.stream().mapToInt(EvalSet::size).sum());
         CreditCalibration.Result r;
-        try (CaptionEngine engine = new CaptionEngine(bundle, base, new CaptionEngine.Network(rttMs, uplinkMbps, uplinkMbps))) {
+        try (CaptionEngine engine = new CaptionEngine(bundle, base, common.network())) {
             Evaluation evaluation = new Evaluation(engine, null);
             List<Evaluation.Prepared> prepared = new ArrayList<>();
             for (EvalSet s : sets) {
@@ -82,7 +64,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             List<CreditCalibration.Window> windows = calibration.observe(prepared, (l, v, done) -> bar.step(l + " " + v));
             bar.done();
             r = calibration.fit(windows, String.format(Locale.ROOT, "sec calibrate on %s (%s), RTT %s ms, base τ %.2f",
-                    root, String.join("+", langs), rttMs, base.tau()));
+                    root, String.join("+", langs), common.rttMs, base.tau()));
         }
         r.table().save(table);
         stdout.printf(Locale.ROOT, "%d verified windows; price of a wrong token λ = %.0f ms (the whole set's optimum is τ = %.2f)%n%n",
