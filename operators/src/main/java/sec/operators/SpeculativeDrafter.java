@@ -18,6 +18,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -49,8 +50,10 @@ import sec.schemas.VerifyRequest;
  * Keyed by call: utterances in, verdicts back, captions out. Each utterance's decoding state lives
  * in keyed state, so a block waiting for its verdict blocks nothing else; with pipelined drafting
  * several blocks of an utterance are in flight at once, and the call's credit-inertia state is
- * keyed state too. Stale verdicts (a block discarded by a rollback, or timed out) are dropped; a block whose verdict misses the deadline is committed as
- * UNVERIFIED_TIMEOUT, so a dead cloud degrades to edge-only captions. All decoding is the
+ * keyed state too. Stale verdicts (a block discarded by a rollback, timed out, an old epoch, another
+ * call's utterance) are dropped and counted; a block whose verdict misses the deadline, or whose
+ * verdict does not fit it (garbage from the verifier), is committed as drafted and marked
+ * UNVERIFIED_TIMEOUT, so a dead or broken cloud degrades to edge-only captions. All decoding is the
  * inference core's {@link SpeculativeDecoder}; this class only keeps state, timers and records.
  */
 public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance, Verdict, EmotionCaption> {
@@ -70,6 +73,8 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     private transient AcceptancePolicy acceptance;
     private transient MapState<String, UtteranceDecoding> utterances;
     private transient ValueState<byte[]> callCredit;
+    private transient Counter staleVerdicts;
+    private transient Counter unusableVerdicts;
 
     public SpeculativeDrafter(DrafterConfig config) {
         this.config = config;
@@ -89,6 +94,8 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         // a call's end is not signalled, so its credit goes when the call has been quiet this long
         credit.enableTimeToLive(StateTtlConfig.newBuilder(CREDIT_IDLE_TTL).build());
         callCredit = getRuntimeContext().getState(credit);
+        staleVerdicts = getRuntimeContext().getMetricGroup().counter("verdictsStale");
+        unusableVerdicts = getRuntimeContext().getMetricGroup().counter("verdictsUnusable");
     }
 
     @Override
@@ -122,15 +129,22 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
 
     @Override
     public void processElement2(Verdict v, Context ctx, Collector<EmotionCaption> out) throws Exception {
+        // keyed by call: a verdict naming another call's utterance finds nothing here
         UtteranceDecoding ud = utterances.get(v.getUtteranceId());
         if (ud == null || !ud.state.expects(v.getBlockId(), v.getEpoch())) {
-            return; // stale: a discarded block, a timed-out one, or an utterance already finished
+            staleVerdicts.inc(); // a discarded block, a timed-out one, an old epoch, a finished utterance
+            return;
         }
         CreditPolicy credit = credit();
         DraftBlock oldest = ud.state.pending();
-        decoder(ud, credit).applyVerdict(v.getBlockId(), v.getEpoch(), new Decision(v.getAccepted(),
-                v.getCorrection() == null ? Decision.NONE : v.getCorrection(),
-                v.getBonus() == null ? Decision.NONE : v.getBonus()));
+        SpeculativeDecoder decoder = decoder(ud, credit);
+        Decision d = new Decision(v.getAccepted(), v.getCorrection() == null ? Decision.NONE : v.getCorrection(),
+                v.getBonus() == null ? Decision.NONE : v.getBonus());
+        if (!decoder.fits(v.getBlockId(), v.getEpoch(), d)) {
+            unusableVerdicts.inc();
+            LOG.debug("verdict for {} block {} does not fit it: {}", v.getUtteranceId(), v.getBlockId(), d);
+        }
+        decoder.applyVerdict(v.getBlockId(), v.getEpoch(), d);
         if (ud.state.pending() != oldest) { // the oldest block resolved: the deadline watches the next one
             ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
             ud.deadlineMs = 0;

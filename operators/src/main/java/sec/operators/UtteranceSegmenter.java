@@ -1,6 +1,7 @@
 package sec.operators;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -9,6 +10,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeHint;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -20,17 +22,32 @@ import sec.schemas.AudioFrame;
 import sec.schemas.DeadLetter;
 
 /**
- * Keyed by call: frames to utterances, one {@link ChannelSegmenter} per channel in keyed state. A
- * channel ends with its last frame; the whole call ends after an inactivity timeout; either way
- * its state is cleared. Frames that cannot be decoded go to the dead-letter side output.
+ * Keyed by call: frames to utterances, one {@link ChannelSegmenter} per channel in keyed state.
+ * What happens to each kind of bad frame (README, "Bad input"):
+ * <ul>
+ *   <li>undecodable (odd PCM16 length, a rate the model cannot use), empty, over the payload limit,
+ *       or with an empty or overlong call id: dead letter with the reason; the call goes on;</li>
+ *   <li>duplicate, behind the reorder window, or after its channel's last frame: dropped and counted
+ *       (metrics {@code framesDuplicate}, {@code framesLate}, {@code framesAfterLast});</li>
+ *   <li>a sequence gap the window cannot fill: skipped as silence and counted ({@code seqGaps}).</li>
+ * </ul>
+ * A channel ends with its last frame; the call is forgotten one inactivity timeout after its last
+ * frame of any kind (open channels are flushed then), so a call that never ends still closes and
+ * frames re-sent after the end are recognised as such meanwhile.
  */
 public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame, Utterance> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
 
     private final SegmenterConfig config;
     private transient MapState<String, ChannelSegmenter> channels;
+    private transient MapState<String, Boolean> closed;
     private transient ValueState<Long> timer;
     private transient ValueState<String> language;
+    private transient Counter deadLettered;
+    private transient Counter duplicate;
+    private transient Counter late;
+    private transient Counter afterLast;
+    private transient Counter gaps;
 
     public UtteranceSegmenter(SegmenterConfig config) {
         this.config = config;
@@ -40,43 +57,77 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
     public void open(OpenContext ctx) {
         channels = getRuntimeContext().getMapState(new MapStateDescriptor<>("channel-segmenters",
                 TypeInformation.of(String.class), TypeInformation.of(new TypeHint<ChannelSegmenter>() {})));
+        closed = getRuntimeContext().getMapState(new MapStateDescriptor<>("closed-channels", String.class, Boolean.class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("inactivity-timer", Long.class));
         language = getRuntimeContext().getState(new ValueStateDescriptor<>("call-language", String.class));
+        var metrics = getRuntimeContext().getMetricGroup();
+        deadLettered = metrics.counter("framesDeadLettered");
+        duplicate = metrics.counter("framesDuplicate");
+        late = metrics.counter("framesLate");
+        afterLast = metrics.counter("framesAfterLast");
+        gaps = metrics.counter("seqGaps");
     }
 
     @Override
     public void processElement(AudioFrame f, Context ctx, Collector<Utterance> out) throws Exception {
         byte[] payload = bytes(f.getPayload());
+        String refusal = refusal(f, payload);
+        if (refusal != null) {
+            reject(ctx, f, payload, refusal); // before any state: a bad call id never becomes a call
+            return;
+        }
         String channel = f.getChannel().name();
+        if (closed.contains(channel)) {
+            afterLast.inc();
+            rearm(ctx);
+            return;
+        }
         if (f.getLanguage() != null && language.value() == null) {
             language.update(f.getLanguage());
         }
+        ChannelSegmenter seg = channels.get(channel);
+        if (seg == null) {
+            seg = new ChannelSegmenter(EndpointerSettings.defaults(config.modelSampleRate(),
+                    config.maxUtteranceSeconds()), config.reorderWindowFrames());
+        }
+        long dup = seg.duplicates();
+        long behind = seg.late();
+        long skipped = seg.gaps();
+        try {
+            emit(ctx.getCurrentKey(), channel, seg.accept(f.getSeq(), f.getStartMs(), f.getSampleRate(),
+                    AudioEncoding.valueOf(f.getEncoding().name()), payload), out);
+        } catch (InvalidAudioException e) {
+            reject(ctx, f, payload, e.getMessage());
+        }
+        if (f.getLast()) {
+            emit(ctx.getCurrentKey(), channel, seg.flush(), out);
+            channels.remove(channel);
+            closed.put(channel, true);
+        } else {
+            channels.put(channel, seg);
+        }
+        duplicate.inc(seg.duplicates() - dup);
+        late.inc(seg.late() - behind);
+        gaps.inc(seg.gaps() - skipped);
+        rearm(ctx);
+    }
+
+    /** Why a frame is refused outright, or null when it may enter its channel. */
+    private String refusal(AudioFrame f, byte[] payload) {
+        int idLength = f.getCallId().length();
+        if (idLength == 0) {
+            return "empty call id";
+        }
+        if (idLength > config.maxCallIdChars()) {
+            return "call id of " + idLength + " characters exceeds " + config.maxCallIdChars();
+        }
+        if (payload.length == 0) {
+            return "empty payload";
+        }
         if (payload.length > config.maxPayloadBytes()) {
-            reject(ctx, f, payload, "payload of " + payload.length + " bytes exceeds " + config.maxPayloadBytes());
-        } else {
-            ChannelSegmenter seg = channels.get(channel);
-            if (seg == null) {
-                seg = new ChannelSegmenter(EndpointerSettings.defaults(config.modelSampleRate(),
-                        config.maxUtteranceSeconds()), config.reorderWindowFrames());
-            }
-            try {
-                emit(ctx.getCurrentKey(), channel, seg.accept(f.getSeq(), f.getStartMs(), f.getSampleRate(),
-                        AudioEncoding.valueOf(f.getEncoding().name()), payload), out);
-            } catch (InvalidAudioException e) {
-                reject(ctx, f, payload, e.getMessage());
-            }
-            if (f.getLast()) {
-                emit(ctx.getCurrentKey(), channel, seg.flush(), out);
-                channels.remove(channel);
-            } else {
-                channels.put(channel, seg);
-            }
+            return "payload of " + payload.length + " bytes exceeds " + config.maxPayloadBytes();
         }
-        if (channels.isEmpty()) {
-            endCall(ctx);
-        } else {
-            rearm(ctx);
-        }
+        return null;
     }
 
     @Override
@@ -85,6 +136,7 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
             emit(ctx.getCurrentKey(), e.getKey(), e.getValue().flush(), out);
         }
         channels.clear();
+        closed.clear();
         timer.clear();
         language.clear();
     }
@@ -108,19 +160,13 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         timer.update(at);
     }
 
-    private void endCall(Context ctx) throws Exception {
-        Long old = timer.value();
-        if (old != null) {
-            ctx.timerService().deleteProcessingTimeTimer(old);
-        }
-        timer.clear();
-        language.clear();
-    }
-
     private void reject(Context ctx, AudioFrame f, byte[] payload, String reason) {
+        deadLettered.inc();
+        String id = f.getCallId();
+        String shown = id.length() <= 64 ? id : id.substring(0, 64) + "…";
         ctx.output(DEAD_LETTERS, DeadLetter.newBuilder().setSourceTopic(config.framesTopic()).setPartition(-1)
-                .setOffset(-1).setReason("call " + f.getCallId() + " " + f.getChannel() + " frame " + f.getSeq() + ": " + reason)
-                .setKey(ByteBuffer.wrap(f.getCallId().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .setOffset(-1).setReason("call " + shown + " " + f.getChannel() + " frame " + f.getSeq() + ": " + reason)
+                .setKey(ByteBuffer.wrap(id.getBytes(StandardCharsets.UTF_8)))
                 .setPayload(ByteBuffer.wrap(payload)).setTimestampMs(ctx.timerService().currentProcessingTime()).build());
     }
 

@@ -218,6 +218,47 @@ class SpeculativeDrafterTest {
                 "the right verdict moves the caption on");
     }
 
+    /**
+     * Two calls at once; the verifier sends one of call-8's verdicts to call-7 (wrong key) and
+     * answers one of call-7's blocks with garbage. call-8's caption is the core's; call-7's keeps
+     * its drafted block, marked unverified; neither caption holds anything of the other call.
+     */
+    @Test
+    void misroutedAndGarbageVerdictsNeverReachAnotherCallsCaption() throws Exception {
+        Utterance u7 = utterance();
+        Utterance u8 = new Utterance("call-8", "CUSTOMER", "en", 1000, 1000 + samples.length / 8, samples);
+        harness.processElement1(u7, 0);
+        harness.processElement1(u8, 0);
+        List<AcousticContext> ctxs = side(SpeculativeDrafter.CONTEXTS);
+        int garbageLength = -1;
+        for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
+            AcousticContext ctx = ctxs.get(r.getCallId().equals("call-7") ? 0 : 1);
+            Verdict right = verdict(ctx, r);
+            if (r.getCallId().equals("call-8")) {
+                harness.processElement2(Verdict.newBuilder(right).setCallId("call-7").setAccepted(0).setCorrection(5).build(), 0);
+            } else if (garbageLength < 0) {
+                garbageLength = r.getDraftTokens().size();
+                harness.processElement2(Verdict.newBuilder(right).setAccepted(99).setCorrection(100_000).build(), 0);
+                continue;
+            }
+            harness.processElement2(right, 0);
+        }
+        List<EmotionCaption> out = harness.extractOutputValues();
+        assertEquals(2, out.size());
+        for (EmotionCaption c : out) {
+            assertTrue(c.getUtteranceId().toString().startsWith(c.getCallId() + "/"), c.toString());
+            assertTrue(c.getTokenIds().stream().allMatch(t -> t >= 0 && t < manifest.vocabSize()));
+        }
+        EmotionCaption c7 = out.stream().filter(c -> c.getCallId().equals("call-7")).findFirst().orElseThrow();
+        EmotionCaption c8 = out.stream().filter(c -> c.getCallId().equals("call-8")).findFirst().orElseThrow();
+        assertArrayEquals(coreCaption(), c8.getTokenIds().stream().mapToLong(Integer::longValue).toArray());
+        assertEquals(0, c8.getTimeouts());
+        assertTrue(garbageLength > 0);
+        assertEquals(garbageLength, c7.getTimeouts(), "the garbage-answered block is kept as drafted, unverified");
+        assertEquals(garbageLength, c7.getProvenance().stream().filter(p -> p == Provenance.UNVERIFIED_TIMEOUT).count());
+        assertEquals(0, harness.numKeyedStateEntries());
+    }
+
     @Test
     void withoutVerdictsTheCaptionComesUnverifiedWithinTheDeadline() throws Exception {
         harness.processElement1(utterance(), 0);

@@ -38,7 +38,7 @@ class UtteranceSegmenterTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AudioFrame, Utterance> harness() throws Exception {
-        SegmenterConfig config = new SegmenterConfig(8000, 12.0, 8, TIMEOUT_MS, 4096, "en", "frames");
+        SegmenterConfig config = new SegmenterConfig(8000, 12.0, 8, TIMEOUT_MS, 4096, 64, "en", "frames");
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new UtteranceSegmenter(config)),
                 AudioFrame::getCallId, Types.STRING);
     }
@@ -74,6 +74,7 @@ class UtteranceSegmenterTest {
             assertEquals(uninterrupted.get(i).utteranceId, restored.get(i).utteranceId);
             assertTrue(Arrays.equals(uninterrupted.get(i).samples, restored.get(i).samples), restored.get(i).toString());
         }
+        harness.setProcessingTime(TIMEOUT_MS + 1);
         assertEquals(0, harness.numKeyedStateEntries());
     }
 
@@ -111,8 +112,58 @@ class UtteranceSegmenterTest {
         assertEquals(6, out.size(), "six customer turns in call-01");
         assertTrue(out.get(0).utteranceId.startsWith("call-1/CUSTOMER/"), out.get(0).utteranceId);
         assertEquals("en", out.get(0).language);
-        assertEquals(0, harness.numKeyedStateEntries(), "state cleared when the call ends");
+        harness.setProcessingTime(TIMEOUT_MS + 1);
+        assertEquals(6, harness.extractOutputValues().size());
+        assertEquals(0, harness.numKeyedStateEntries(), "state cleared one timeout after the call ended");
         assertEquals(0, harness.numProcessingTimeTimers());
+    }
+
+    @Test
+    void framesReSentAfterTheLastFrameAreDroppedNotCaptionedAgain() throws Exception {
+        List<AudioFrame> frames = customerFrames("call-5", true);
+        for (AudioFrame f : frames) {
+            harness.processElement(f, f.getStartMs());
+        }
+        int turns = harness.extractOutputValues().size();
+        for (AudioFrame f : frames.subList(200, 400)) { // a producer retrying a stretch of the call
+            harness.processElement(f, f.getStartMs());
+        }
+        harness.setProcessingTime(TIMEOUT_MS + 1);
+        assertEquals(turns, harness.extractOutputValues().size());
+        assertEquals(0, harness.getSideOutput(UtteranceSegmenter.DEAD_LETTERS) == null ? 0
+                : harness.getSideOutput(UtteranceSegmenter.DEAD_LETTERS).size());
+        assertEquals(0, harness.numKeyedStateEntries());
+    }
+
+    @Test
+    void eachKindOfBadFrameIsDeadLetteredWithItsReasonAndTheCallGoesOn() throws Exception {
+        List<AudioFrame> frames = customerFrames("call-6", true);
+        byte[] ok = new byte[FRAME];
+        AudioFrame badRate = frame("call-6", 9_000_004, ok, AudioEncoding.MULAW, false);
+        badRate.setSampleRate(100);
+        List<AudioFrame> bad = List.of(
+                frame("", 9_000_000, ok, AudioEncoding.MULAW, false),
+                frame("x".repeat(10_240), 9_000_001, ok, AudioEncoding.MULAW, false),
+                frame("call-6", 9_000_002, new byte[0], AudioEncoding.MULAW, false),
+                frame("call-6", 9_000_003, new byte[FRAME + 1], AudioEncoding.PCM16LE, false),
+                badRate);
+        List<String> reasons = List.of("empty call id", "10240 characters exceeds 64", "empty payload",
+                "not a whole number", "100 Hz");
+        for (int i = 0; i < frames.size(); i++) {
+            harness.processElement(frames.get(i), frames.get(i).getStartMs());
+            if (i % 100 == 50 && i / 100 < bad.size()) {
+                AudioFrame b = bad.get(i / 100);
+                harness.processElement(b, b.getStartMs());
+            }
+        }
+        List<DeadLetter> dead = new ArrayList<>();
+        harness.getSideOutput(UtteranceSegmenter.DEAD_LETTERS).forEach(r -> dead.add(r.getValue()));
+        assertEquals(bad.size(), dead.size());
+        for (int i = 0; i < bad.size(); i++) {
+            assertTrue(dead.get(i).getReason().contains(reasons.get(i)), dead.get(i).getReason());
+            assertTrue(dead.get(i).getReason().length() < 200, "an overlong call id is cut in the reason");
+        }
+        assertEquals(6, harness.extractOutputValues().size(), "the call's six turns, as without the bad frames");
     }
 
     @Test

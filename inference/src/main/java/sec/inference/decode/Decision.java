@@ -14,4 +14,17 @@ public record Decision(int accepted, int correction, int bonus) {
     public boolean hasBonus() {
         return bonus != NONE;
     }
+
+    /**
+     * Whether this can be the verdict on a block of that length: an accepted count within the
+     * block, and tokens (when present) inside the vocabulary. A verifier answering anything else is
+     * answering garbage, and its verdict is not used at all.
+     */
+    public boolean fits(int blockLength, int vocabSize) {
+        return accepted >= 0 && accepted <= blockLength && token(correction, vocabSize) && token(bonus, vocabSize);
+    }
+
+    private static boolean token(int id, int vocabSize) {
+        return id == NONE || (id >= 0 && id < vocabSize);
+    }
 }

@@ -22,6 +22,8 @@ import sec.inference.verifier.VerifyInput;
  * verdict feeds the policy and every block is gated with the policy's current τ and γ level.
  */
 public final class SpeculativeDecoder {
+    /** Stands in for a verdict that did not fit its block. */
+    private static final Decision UNUSABLE = new Decision(-1, Decision.NONE, Decision.NONE);
     private final Drafter drafter;
     private final SpeculationConfig config;
     private final AcceptancePolicy acceptance;
@@ -187,25 +189,37 @@ public final class SpeculativeDecoder {
 
     /**
      * A verdict for a sent block; one for a block that is no longer waiting (discarded by a
-     * rollback, timed out, or unknown) is ignored. Returns whether it was applied.
+     * rollback, timed out, or unknown) is ignored. A verdict that does not fit its block
+     * ({@link #fits}) settles the block as if no verdict had come: committed as drafted, marked
+     * UNVERIFIED_TIMEOUT. Returns whether the verdict named a waiting block.
      */
     public boolean applyVerdict(int blockId, int epoch, Decision d) {
         AheadBlock a = state.find(blockId, epoch);
         if (a == null) {
             return false;
         }
-        a.verdict = d;
+        a.verdict = d.fits(a.block.length(), drafter.vocabSize()) ? d : UNUSABLE;
         resolve();
         return true;
+    }
+
+    /** Whether a verdict for this waiting block would be used (see {@link Decision#fits}). */
+    public boolean fits(int blockId, int epoch, Decision d) {
+        AheadBlock a = state.find(blockId, epoch);
+        return a != null && d.fits(a.block.length(), drafter.vocabSize());
     }
 
     /** No verdict in time for the oldest waiting block: it is committed as drafted, marked so. */
     public void applyTimeout() {
         AheadBlock head = requireHead();
         ahead.remove(0);
-        trace.timeouts += head.block.length();
-        commit(head.block, head.block.length(), Provenance.UNVERIFIED_TIMEOUT);
+        commitUnverified(head.block);
         resolve();
+    }
+
+    private void commitUnverified(DraftBlock block) {
+        trace.timeouts += block.length();
+        commit(block, block.length(), Provenance.UNVERIFIED_TIMEOUT);
     }
 
     /** Commits blocks oldest first while each one's fate is known. */
@@ -218,6 +232,8 @@ public final class SpeculativeDecoder {
             ahead.remove(0);
             if (!head.sent) {
                 commit(head.block, head.block.length(), Provenance.EDGE);
+            } else if (head.verdict.accepted() < 0) { // UNUSABLE, also after a restore
+                commitUnverified(head.block);
             } else {
                 applyResolved(head.block, head.verdict);
             }
@@ -229,7 +245,7 @@ public final class SpeculativeDecoder {
 
     /** Commits the accepted prefix, then the correction or bonus token; γ and credit follow the verdict. */
     private void applyResolved(DraftBlock block, Decision d) {
-        int accepted = Math.max(0, Math.min(d.accepted(), block.length()));
+        int accepted = d.accepted();
         boolean all = accepted == block.length() && !d.corrected();
         trace.rounds++;
         trace.accepted += accepted;

@@ -59,6 +59,10 @@ public final class Drafter implements AutoCloseable {
     }
 
     /** Loads the three ONNX files named by the manifest, each with {@code threads} intra-op threads. */
+    public int vocabSize() {
+        return vocabSize;
+    }
+
     public static Drafter load(ModelManifest manifest, int threads) {
         return new Drafter(manifest, threads);
     }

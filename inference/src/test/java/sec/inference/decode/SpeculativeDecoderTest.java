@@ -2,6 +2,7 @@ package sec.inference.decode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -71,12 +72,23 @@ class SpeculativeDecoderTest {
     }
 
     @Test
-    void aVerdictClaimingMoreThanTheBlockAcceptsOnlyTheBlock() {
-        SpeculativeDecoder d = decoder(everyBlockVerified());
-        DraftBlock block = d.draftBlock();
-        d.applyVerdict(new Decision(99, Decision.NONE, Decision.NONE));
-        assertEquals(block.length(), d.trace().length());
-        assertEquals(block.length(), d.trace().accepted());
+    void aGarbageVerdictIsNotUsedAndLeavesItsBlockUnverified() {
+        int vocab = drafter.vocabSize();
+        for (Decision garbage : new Decision[] {new Decision(99, Decision.NONE, Decision.NONE),
+                new Decision(-2, Decision.NONE, Decision.NONE), new Decision(0, vocab, Decision.NONE),
+                new Decision(1, -7, Decision.NONE), new Decision(1, Decision.NONE, vocab + 1000)}) {
+            SpeculativeDecoder d = decoder(everyBlockVerified());
+            DraftBlock block = d.draftBlock();
+            assertFalse(d.fits(d.state().blockId(), d.state().epoch(), garbage), garbage.toString());
+            assertTrue(d.applyVerdict(d.state().blockId(), d.state().epoch(), garbage));
+            assertEquals(block.length(), d.trace().length(), garbage.toString());
+            assertEquals(0, d.trace().accepted());
+            assertEquals(block.length(), d.trace().timeouts(), "marked unverified");
+            for (int i = 0; i < block.length(); i++) {
+                assertEquals(block.tokens()[i], d.trace().tokens()[i], "the drafted tokens, not the garbage");
+                assertEquals(Provenance.UNVERIFIED_TIMEOUT, d.trace().provenance()[i]);
+            }
+        }
     }
 
     @Test
