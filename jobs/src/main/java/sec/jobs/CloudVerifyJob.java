@@ -1,6 +1,7 @@
 package sec.jobs;
 
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -39,6 +40,15 @@ public final class CloudVerifyJob {
     }
 
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c) {
+        kafka(env, kafka, c, null);
+    }
+
+    /**
+     * As {@link #kafka(StreamExecutionEnvironment, KafkaSettings, Config)}, with requests first passed
+     * through {@code reachable} (fault injection: a request it refuses is lost on the way).
+     */
+    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c,
+            FilterFunction<VerifyRequest> reachable) {
         var topics = kafka.topics();
         var contexts = env.fromSource(KafkaIO.source(kafka, topics.contexts(), AcousticContext.class, "cloud-contexts",
                 OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "contexts").uid("contexts-source")
@@ -46,7 +56,9 @@ public final class CloudVerifyJob {
         var requests = env.fromSource(KafkaIO.source(kafka, topics.requests(), VerifyRequest.class, "cloud-requests",
                 OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "requests").uid("requests-source")
                 .process(new DeadLetterSplit<>()).name("requests-decode").uid("requests-decode");
-        define(contexts, requests, c, KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
+        DataStream<VerifyRequest> arriving = reachable == null ? requests
+                : requests.filter(reachable).name("verifier-reachable").uid("verifier-reachable");
+        define(contexts, arriving, c, KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
                 DeliveryGuarantee.AT_LEAST_ONCE));
         contexts.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(requests.getSideOutput(DeadLetterSplit.DEAD_LETTERS))
                 .sinkTo(KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE))

@@ -38,6 +38,11 @@ import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
 import sec.schemas.Channel;
 import sec.schemas.EmotionCaption;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
+import sec.jobs.inject.BadFrames;
+import sec.jobs.inject.FaultInjection;
+import sec.jobs.inject.VerifierOutage;
 
 /**
  * {@code sec demo}: the main job on the embedded default. An in-process Kafka broker, the edge and
@@ -73,6 +78,11 @@ public final class DemoCommand implements Callable<Integer> {
     @Mixin
     SpeculationOptions speculation;
 
+    @Option(names = "--inject", paramLabel = "SPEC", description = "faults to add on purpose, e.g. "
+            + "bad-frames=0.05,verifier-outage=10s[@5s]: extra bad records (that share of the frames; each must become one"
+            + " dead letter) and the cloud unreachable for a while (from job start, or after the @ offset)")
+    String inject;
+
     private final Map<String, List<DemoSummary.Turn>> scripts = new HashMap<>();
 
     @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
@@ -89,8 +99,12 @@ public final class DemoCommand implements Callable<Integer> {
                 expected += CallFrames.segments(frames, ch, segmenter().reorderWindowFrames()).size();
             }
         }
+        FaultInjection faults = inject == null ? FaultInjection.NONE : FaultInjection.parse(inject);
+        int frameCount = streams.stream().mapToInt(List::size).sum();
+        List<BadFrames.Timed> bad = BadFrames.among(streams, (int) Math.round(faults.badFrameRate() * frameCount),
+                segmenter().maxPayloadBytes(), 7);
         long t0 = System.nanoTime();
-        DemoSummary summary = new DemoSummary(streams.size(), expected);
+        DemoSummary summary = new DemoSummary(streams.size(), expected, bad.size());
         scripts.forEach(summary::script);
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
@@ -103,17 +117,23 @@ public final class DemoCommand implements Callable<Integer> {
             env.enableCheckpointing(1000);
             String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
             SpeculationConfig spec = speculation.applyTo(SpeculationConfig.defaults());
-            CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000));
+            long outageFrom = System.currentTimeMillis() + faults.outageStart().toMillis();
+            CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000),
+                    faults.outage().isZero() ? null : new VerifierOutage(outageFrom, outageFrom + faults.outage().toMillis()));
             EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
             JobClient job = env.executeAsync("sec-demo");
             out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   %d calls, %d utterances expected%nlog: %s%n%n",
                     kafka.bootstrapServers(), port, streams.size(), expected, System.getProperty("sec.log.file",
                             Path.of(System.getProperty("java.io.tmpdir"), "sec.log").toString()));
+            if (faults.any()) {
+                out.printf("injecting: %d bad records; verifier unreachable for %d s from %+.1f s%n%n", bad.size(),
+                        faults.outage().toSeconds(), (outageFrom - System.currentTimeMillis()) / 1000.0);
+            }
             out.flush();
-            Thread producer = new Thread(() -> produce(settings, streams), "demo-producer");
+            Thread producer = new Thread(() -> produce(settings, streams, bad), "demo-producer");
             producer.start();
             try {
-                consume(settings, summary, out, Duration.ofSeconds(timeoutS));
+                consume(settings, summary, out, Duration.ofSeconds(timeoutS), faults.any());
             } finally {
                 producer.interrupt();
                 producer.join(10_000);
@@ -157,13 +177,17 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** All calls at once, frame step by frame step: in real time unless --fast. */
-    private void produce(KafkaSettings settings, List<List<AudioFrame>> streams) {
+    private void produce(KafkaSettings settings, List<List<AudioFrame>> streams, List<BadFrames.Timed> bad) {
         AvroCodec<AudioFrame> codec = new AvroCodec<>(AudioFrame.class);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
             int[] next = new int[streams.size()];
+            int nextBad = 0;
             long start = System.nanoTime();
             for (long t = 0; ; t += CallFrames.FRAME_MS) {
-                boolean any = false;
+                for (; nextBad < bad.size() && bad.get(nextBad).atMs() <= t; nextBad++) {
+                    p.send(new ProducerRecord<>(settings.topics().frames(), bad.get(nextBad).key(), bad.get(nextBad).value()));
+                }
+                boolean any = nextBad < bad.size();
                 for (int c = 0; c < streams.size(); c++) {
                     List<AudioFrame> s = streams.get(c);
                     while (next[c] < s.size() && s.get(next[c]).getStartMs() <= t) {
@@ -187,22 +211,41 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void consume(KafkaSettings settings, DemoSummary summary, PrintWriter out, Duration limit) {
+    /**
+     * Reads captions (read_committed) and dead letters until every utterance has its caption and
+     * every injected bad record its dead letter; with faults injected, also the requests and
+     * verdicts, so the summary can name the blocks the cloud never answered.
+     */
+    private static void consume(KafkaSettings settings, DemoSummary summary, PrintWriter out, Duration limit,
+            boolean watchCloud) {
         Properties c = settings.clientConfig();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "sec-demo-reader");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
+        AvroCodec<VerifyRequest> requests = new AvroCodec<>(VerifyRequest.class);
+        AvroCodec<Verdict> verdicts = new AvroCodec<>(Verdict.class);
+        var topics = settings.topics();
         long deadline = System.currentTimeMillis() + limit.toMillis();
+        long drainUntil = Long.MAX_VALUE;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(settings.topics().captions(), settings.topics().deadLetters()));
-            while (!summary.complete() && System.currentTimeMillis() < deadline) {
+            consumer.subscribe(watchCloud ? List.of(topics.captions(), topics.deadLetters(), topics.requests(), topics.verdicts())
+                    : List.of(topics.captions(), topics.deadLetters()));
+            while (System.currentTimeMillis() < Math.min(deadline, drainUntil)) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.topic().equals(settings.topics().deadLetters())) {
+                    if (r.topic().equals(topics.deadLetters())) {
                         summary.deadLetter();
+                    } else if (r.topic().equals(topics.requests())) {
+                        summary.request(requests.decode(r.value()));
+                    } else if (r.topic().equals(topics.verdicts())) {
+                        summary.verdict(verdicts.decode(r.value()));
                     } else {
                         summary.add(codec.decode(r.value()), out);
                     }
+                }
+                if (summary.complete() && drainUntil == Long.MAX_VALUE) {
+                    // what the other topics still hold was written before the last caption committed
+                    drainUntil = watchCloud ? System.currentTimeMillis() + 2_000 : 0;
                 }
             }
         }

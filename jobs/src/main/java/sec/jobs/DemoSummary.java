@@ -6,11 +6,15 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Provenance;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
 
 /**
  * What a demo run produced: live lines per caption, then the summary table and its JSON. Where the
@@ -30,10 +34,29 @@ final class DemoSummary {
     private final List<Long> latencies = new ArrayList<>();
     private int duplicates;
     private long deadLetters;
+    private final int injectedBad;
+    /** Blocks sent for verification (utterance#block#epoch → drafted tokens) and those answered. */
+    private final Map<String, Integer> requested = new HashMap<>();
+    private final Set<String> answered = new HashSet<>();
+    private boolean watchedCloud;
 
-    DemoSummary(int calls, int expected) {
+    DemoSummary(int calls, int expected, int injectedBad) {
         this.calls = calls;
         this.expected = expected;
+        this.injectedBad = injectedBad;
+    }
+
+    void request(VerifyRequest r) {
+        watchedCloud = true;
+        requested.put(block(r.getUtteranceId(), r.getBlockId(), r.getEpoch()), r.getDraftTokens().size());
+    }
+
+    void verdict(Verdict v) {
+        answered.add(block(v.getUtteranceId(), v.getBlockId(), v.getEpoch()));
+    }
+
+    private static String block(CharSequence utteranceId, int blockId, int epoch) {
+        return utteranceId + "#" + blockId + "#" + epoch;
     }
 
     /** The scripted turns of a call, for scoring its captions' emotions. */
@@ -86,8 +109,9 @@ final class DemoSummary {
         return captions.size();
     }
 
+    /** Every utterance captioned and every injected bad record dead-lettered. */
     boolean complete() {
-        return captions.size() >= expected;
+        return captions.size() >= expected && deadLetters >= injectedBad;
     }
 
     ObjectNode json() {
@@ -95,11 +119,13 @@ final class DemoSummary {
         int sent = 0;
         int corrected = 0;
         int timeouts = 0;
+        int unverified = 0;
         for (EmotionCaption c : captions.values()) {
             drafted += c.getDrafted();
             sent += c.getSent();
             corrected += c.getCorrected();
             timeouts += c.getTimeouts();
+            unverified += c.getTimeouts() > 0 ? 1 : 0;
         }
         ObjectNode o = new ObjectMapper().createObjectNode();
         o.put("calls", calls);
@@ -112,12 +138,39 @@ final class DemoSummary {
         o.put("corrected", corrected);
         o.put("timeouts", timeouts);
         o.put("dead_letters", deadLetters);
+        o.put("injected_bad_frames", injectedBad);
+        o.put("unverified_captions", unverified);
+        if (watchedCloud) {
+            unanswered(o);
+        }
         o.put("p50_caption_latency_ms", percentile(50));
         o.put("p95_caption_latency_ms", percentile(95));
         if (scored > 0) {
             o.put("emotion_accuracy", Math.round(1000.0 * emotionsRight / scored) / 1000.0);
         }
         return o;
+    }
+
+    /**
+     * Blocks the cloud never answered, and the captions that do not show them: each unanswered
+     * block's tokens must be in its utterance's caption as UNVERIFIED_TIMEOUT (the last figure must be 0).
+     */
+    private void unanswered(ObjectNode o) {
+        Map<String, Integer> perUtterance = new HashMap<>();
+        int blocks = 0;
+        int tokens = 0;
+        for (var e : requested.entrySet()) {
+            if (!answered.contains(e.getKey())) {
+                blocks++;
+                tokens += e.getValue();
+                perUtterance.merge(e.getKey().substring(0, e.getKey().indexOf('#')), e.getValue(), Integer::sum);
+            }
+        }
+        long unmarked = perUtterance.entrySet().stream()
+                .filter(e -> captions.get(e.getKey()) == null || captions.get(e.getKey()).getTimeouts() < e.getValue()).count();
+        o.put("unanswered_blocks", blocks);
+        o.put("unanswered_tokens", tokens);
+        o.put("captions_missing_unverified_marks", unmarked);
     }
 
     private long percentile(int p) {
@@ -133,8 +186,8 @@ final class DemoSummary {
         ObjectNode o = json();
         out.println();
         out.println("summary");
-        o.fields().forEachRemaining(e -> out.printf(Locale.ROOT, "  %-24s %s%n", e.getKey(), e.getValue()));
-        out.printf(Locale.ROOT, "  %-24s %.1f%n", "run_seconds", seconds);
+        o.fields().forEachRemaining(e -> out.printf(Locale.ROOT, "  %-34s %s%n", e.getKey(), e.getValue()));
+        out.printf(Locale.ROOT, "  %-34s %.1f%n", "run_seconds", seconds);
         out.flush();
     }
 }

@@ -35,4 +35,28 @@ class DemoCommandTest {
         double accuracy = s.get("emotion_accuracy").asDouble(-1);
         assertTrue(accuracy >= 0 && accuracy <= 1, "emotions scored against the calls' script: " + s);
     }
+
+    /**
+     * Bad records among the frames and the cloud unreachable from the start: still one caption per
+     * utterance, one dead letter per bad record, and every block the cloud never answered is in its
+     * caption as UNVERIFIED_TIMEOUT.
+     */
+    @Test
+    void badFramesAndAVerifierOutageLoseNoCaption(@TempDir Path tmp) throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "2",
+                "--fast", "--inject", "bad-frames=0.05,verifier-outage=20s", "--summary", summary.toString(),
+                "--timeout-s", "300");
+        assertEquals(0, code, out + "\n" + err);
+        JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
+        assertEquals(s.get("utterances").asInt(), s.get("captions").asInt(), s.toString());
+        assertEquals(0, s.get("duplicate_captions").asInt());
+        assertTrue(s.get("injected_bad_frames").asInt() > 100, s.toString());
+        assertEquals(s.get("injected_bad_frames").asInt(), s.get("dead_letters").asInt(), s.toString());
+        assertTrue(s.get("unanswered_blocks").asInt() > 0, "the outage lost requests: " + s);
+        assertTrue(s.get("unverified_captions").asInt() > 0, s.toString());
+        assertEquals(0, s.get("captions_missing_unverified_marks").asInt(), s.toString());
+    }
 }
