@@ -40,14 +40,10 @@ public final class CaptionEngine implements AutoCloseable {
     public CaptionEngine(Path bundle, SpeculationConfig config, Network network) {
         this.manifest = ModelManifest.load(bundle);
         this.features = new FeatureExtractor(manifest.mel());
-        CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile());
+        CaptionTokenizer tok = CaptionTokenizer.load(manifest);
         Drafter d = null;
         Verifier v = null;
         try {
-            if (tok.vocabSize() != manifest.vocabSize()) {
-                throw new sec.inference.model.ModelException(manifest.tokenizerFile() + ": tokenizer has "
-                        + tok.vocabSize() + " tokens, model.json says " + manifest.vocabSize());
-            }
             d = Drafter.load(manifest, 1);
             VerifierLink link = null;
             if (config.mode() != SpeculationConfig.Mode.EDGE) {

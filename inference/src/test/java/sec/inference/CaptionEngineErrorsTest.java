@@ -57,6 +57,7 @@ class CaptionEngineErrorsTest {
         for (String p : parts) {
             assertTrue(e.getMessage().contains(p), "'" + e.getMessage() + "' should mention " + p);
         }
+        assertTrue(e.getMessage().lines().count() == 1, "one line: " + e.getMessage());
     }
 
     @Test
@@ -151,5 +152,40 @@ class CaptionEngineErrorsTest {
     void manifestMissing() {
         assertNames(assertThrows(ModelException.class, () -> new CaptionEngine(tmp, EDGE, CaptionEngine.Network.none())),
                 "model.json");
+    }
+
+    /** A tokenizer and manifest of 160 tokens beside models of 157: both halves refuse, naming their model. */
+    @Test
+    void modelsWithAnotherVocabularyThanTheTokenizer() throws IOException {
+        Path bundle = copyBundle();
+        Path tokenizer = bundle.resolve("tokenizer.json");
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(tokenizer.toFile());
+        var vocab = (com.fasterxml.jackson.databind.node.ObjectNode) root.path("model").path("vocab");
+        int size = vocab.size();
+        for (int i = 0; i < 3; i++) {
+            vocab.put("extra" + i, size + i);
+        }
+        json.writeValue(tokenizer.toFile(), root);
+        Path manifest = bundle.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"vocab_size\": \\d+", "\"vocab_size\": " + (size + 3)));
+        assertNames(assertThrows(ModelException.class, () -> BundleCheck.edge(bundle)), "decoder.onnx",
+                String.valueOf(size), String.valueOf(size + 3));
+        assertNames(assertThrows(ModelException.class, () -> BundleCheck.cloud(bundle)), "verifier.pt",
+                String.valueOf(size), String.valueOf(size + 3));
+    }
+
+    @Test
+    void aManifestWithOtherMelBinsThanTheEncoder() throws IOException {
+        Path bundle = copyBundle();
+        Path manifest = bundle.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"n_mels\": \\d+", "\"n_mels\": 64"));
+        assertNames(assertThrows(ModelException.class, () -> BundleCheck.edge(bundle)), "encoder.onnx", "40", "64");
+    }
+
+    @Test
+    void aGoodBundlePassesBothChecks() {
+        BundleCheck.edge(TestModels.bundle());
+        BundleCheck.cloud(TestModels.bundle());
     }
 }

@@ -10,6 +10,7 @@ import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import sec.connectors.DeadLetterSplit;
+import sec.inference.BundleCheck;
 import sec.connectors.KafkaIO;
 import sec.connectors.KafkaSettings;
 import sec.operators.ContextJoin;
@@ -49,6 +50,7 @@ public final class CloudVerifyJob {
      */
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c,
             FilterFunction<VerifyRequest> reachable) {
+        BundleCheck.cloud(java.nio.file.Path.of(c.modelDir())); // a broken bundle stops the submission, not each subtask
         var topics = kafka.topics();
         var contexts = env.fromSource(KafkaIO.source(kafka, topics.contexts(), AcousticContext.class, "cloud-contexts",
                 OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "contexts").uid("contexts-source")

@@ -8,6 +8,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import sec.connectors.DeadLetterSplit;
+import sec.inference.BundleCheck;
 import sec.connectors.KafkaIO;
 import sec.connectors.KafkaSettings;
 import sec.operators.DrafterConfig;
@@ -51,8 +52,12 @@ public final class EdgeCaptionJob {
                 .sinkTo(sinks.deadLetters()).name("dead-letters").uid("dead-letters-sink");
     }
 
-    /** The production wiring: everything from and to Kafka; captions exactly once. */
+    /**
+     * The production wiring: everything from and to Kafka; captions exactly once. The model bundle
+     * is loaded once here first, so a broken one stops the submission with one line naming the file.
+     */
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, SegmenterConfig segmenter, DrafterConfig drafter) {
+        BundleCheck.edge(java.nio.file.Path.of(drafter.modelDir()));
         var topics = kafka.topics();
         var frames = env.fromSource(KafkaIO.source(kafka, topics.frames(), AudioFrame.class, "edge-frames",
                 OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "frames").uid("frames-source")

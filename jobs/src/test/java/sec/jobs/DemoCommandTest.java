@@ -59,4 +59,21 @@ class DemoCommandTest {
         assertTrue(s.get("unverified_captions").asInt() > 0, s.toString());
         assertEquals(0, s.get("captions_missing_unverified_marks").asInt(), s.toString());
     }
+
+    /** A bundle whose decoder is missing: the demo refuses to start, with one line naming the file. */
+    @Test
+    void aBrokenModelBundleStopsTheJobWithOneLine(@TempDir Path tmp) throws Exception {
+        Path bundle = tmp.resolve("bundle");
+        Files.createDirectories(bundle);
+        Path models = SecCli.modelsDir().resolve("bundled");
+        Files.copy(models.resolve("model.json"), bundle.resolve("model.json"));
+        Files.copy(models.resolve("tokenizer.json"), bundle.resolve("tokenizer.json"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "1",
+                "--fast", "--models", bundle.toString());
+        assertEquals(2, code, out + "\n" + err);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains(bundle.toString()) && err.toString().contains(".onnx"), err.toString());
+    }
 }

@@ -84,7 +84,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     public void open(OpenContext ctx) {
         manifest = ModelManifest.load(Path.of(config.modelDir()));
         drafter = Drafter.load(manifest, 1);
-        tokenizer = CaptionTokenizer.load(manifest.tokenizerFile());
+        tokenizer = CaptionTokenizer.load(manifest);
         features = new FeatureExtractor(manifest.mel());
         lexicon = new EmotionLexicon(manifest.emotions());
         acceptance = config.speculation().acceptancePolicy();

@@ -40,6 +40,7 @@ public final class Drafter implements AutoCloseable {
         this.contextDim = manifest.contextDim();
         OrtSession enc = null;
         OrtSession ctx = null;
+        OrtSession dec = null;
         try {
             enc = open(spec.encoder(), threads, Set.of("log_mel"), Set.of("encoder_states"));
             ctx = open(spec.context(), threads, Set.of("log_mel"), Set.of("context"));
@@ -48,21 +49,25 @@ public final class Drafter implements AutoCloseable {
             decoderInputs.addAll(spec.pastInputs());
             Set<String> decoderOutputs = new java.util.HashSet<>(spec.presentOutputs());
             decoderOutputs.add("logits");
-            this.decoder = open(spec.decoder(), threads, decoderInputs, decoderOutputs);
-        } catch (RuntimeException e) {
+            dec = open(spec.decoder(), threads, decoderInputs, decoderOutputs);
+            lastDim(spec.encoder(), enc.getInputInfo().get("log_mel"), manifest.mel().nMels(), "mel bins");
+            lastDim(spec.decoder(), dec.getOutputInfo().get("logits"), vocabSize, "vocabulary entries");
+        } catch (RuntimeException | OrtException e) {
             closeQuietly(enc);
             closeQuietly(ctx);
-            throw e;
+            closeQuietly(dec);
+            throw e instanceof RuntimeException r ? r : new ModelException("drafter: " + e.getMessage(), e);
         }
+        this.decoder = dec;
         this.encoder = enc;
         this.context = ctx;
     }
 
-    /** Loads the three ONNX files named by the manifest, each with {@code threads} intra-op threads. */
     public int vocabSize() {
         return vocabSize;
     }
 
+    /** Loads the three ONNX files named by the manifest, each with {@code threads} intra-op threads. */
     public static Drafter load(ModelManifest manifest, int threads) {
         return new Drafter(manifest, threads);
     }
@@ -85,6 +90,18 @@ public final class Drafter implements AutoCloseable {
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
+        }
+    }
+
+    /** A model whose fixed last dimension disagrees with the manifest (another vocabulary, other mel bins). */
+    private static void lastDim(Path file, ai.onnxruntime.NodeInfo node, int expected, String what) {
+        if (node.getInfo() instanceof ai.onnxruntime.TensorInfo t) {
+            long[] shape = t.getShape();
+            long got = shape.length == 0 ? -1 : shape[shape.length - 1];
+            if (got > 0 && got != expected) {
+                throw new ModelException(file + ": " + node.getName() + " has " + got + " " + what
+                        + ", the manifest and tokenizer say " + expected);
+            }
         }
     }
 

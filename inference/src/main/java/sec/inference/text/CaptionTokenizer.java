@@ -27,6 +27,17 @@ public final class CaptionTokenizer implements AutoCloseable {
         this.special.addAll(special);
     }
 
+    /** The bundle's tokenizer, refused when its vocabulary is not the size the manifest (and so the models) use. */
+    public static CaptionTokenizer load(sec.inference.model.ModelManifest manifest) {
+        CaptionTokenizer tok = load(manifest.tokenizerFile());
+        if (tok.vocabSize() != manifest.vocabSize()) {
+            tok.close();
+            throw new ModelException(manifest.tokenizerFile() + ": tokenizer has " + tok.vocabSize()
+                    + " tokens, model.json says " + manifest.vocabSize());
+        }
+        return tok;
+    }
+
     public static CaptionTokenizer load(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new ModelException(file + ": tokenizer file not found");
