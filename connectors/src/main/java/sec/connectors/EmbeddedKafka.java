@@ -1,6 +1,7 @@
 package sec.connectors;
 
 import java.util.Map;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.slf4j.Logger;
@@ -29,11 +30,29 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts with extra broker settings (for example other listeners or security). */
     public static EmbeddedKafka start(Map<String, Object> brokerConfig) {
+        return start(brokerConfig, SecurityProtocol.PLAINTEXT);
+    }
+
+    /**
+     * A broker whose client listener wants SASL/PLAIN; the test kit's users are
+     * {@link #SASL_ADMIN} (a super user) and plain-user1, with their passwords in its JAAS file.
+     */
+    public static EmbeddedKafka startSaslPlain() {
+        // authentication only: the kit would also switch on an ACL authorizer that refuses its own controller
+        return start(Map.of("authorizer.class.name", ""), SecurityProtocol.SASL_PLAINTEXT);
+    }
+
+    /** The test kit's SASL/PLAIN super user and password (only for the embedded broker). */
+    public static final String SASL_ADMIN = "plain-admin";
+    public static final String SASL_ADMIN_PASSWORD = "plain-admin-secret";
+
+    private static EmbeddedKafka start(Map<String, Object> brokerConfig, SecurityProtocol protocol) {
         long t0 = System.nanoTime();
         KafkaClusterTestKit cluster = null;
         try {
             KafkaClusterTestKit.Builder b = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1)
+                    .setBrokerSecurityProtocol(protocol).build())
                     .setConfigProp("offsets.topic.replication.factor", "1")
                     .setConfigProp("offsets.topic.num.partitions", "4")
                     .setConfigProp("transaction.state.log.replication.factor", "1")

@@ -40,6 +40,21 @@ public record KafkaSettings(
         return new KafkaSettings(bootstrapServers, Map.of(), Topics.defaults(), "sec", "sec");
     }
 
+    /** Printed without secrets: values of password, JAAS, secret and key settings are masked. */
+    @Override
+    public String toString() {
+        Map<String, String> shown = new java.util.TreeMap<>();
+        clientProperties.forEach((k, v) -> shown.put(k, secret(k) ? "[hidden]" : v));
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", clientProperties=" + shown + ", topics=" + topics
+                + ", groupIdPrefix=" + groupIdPrefix + ", transactionalIdPrefix=" + transactionalIdPrefix + "]";
+    }
+
+    static boolean secret(String key) {
+        String k = key.toLowerCase(java.util.Locale.ROOT);
+        return k.contains("password") || k.contains("jaas") || k.contains("secret") || k.endsWith(".key")
+                || k.contains("credentials") || k.contains("token");
+    }
+
     /** bootstrap.servers plus the pass-through properties, for any Kafka client. */
     public Properties clientConfig() {
         Properties p = new Properties();

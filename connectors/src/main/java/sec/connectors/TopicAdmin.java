@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.AuthenticationException;
 
 /** Creates the pipeline's topics (those missing), with the given partitions and replication. */
 public final class TopicAdmin {
@@ -14,7 +15,12 @@ public final class TopicAdmin {
     public static List<String> createMissing(KafkaSettings settings, int partitions, short replication)
             throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(settings.clientConfig())) {
-            Set<String> existing = admin.listTopics().names().get();
+            Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get();
+            } catch (ExecutionException e) {
+                throw refused(settings, e);
+            }
             List<NewTopic> missing = new ArrayList<>();
             for (String t : settings.topics().all()) {
                 if (!existing.contains(t)) {
@@ -24,5 +30,40 @@ public final class TopicAdmin {
             admin.createTopics(missing).all().get();
             return missing.stream().map(NewTopic::name).toList();
         }
+    }
+
+    /**
+     * Asks the cluster who is in it, as a job's clients will: a refused login or TLS handshake, or
+     * no answer within {@code timeoutMs}, stops a submission with one clear error before any job runs.
+     */
+    public static void checkAccess(KafkaSettings settings, long timeoutMs) {
+        java.util.Properties p = settings.clientConfig();
+        p.put("default.api.timeout.ms", String.valueOf(timeoutMs));
+        p.put("request.timeout.ms", String.valueOf(timeoutMs));
+        try (Admin admin = Admin.create(p)) {
+            try {
+                admin.describeCluster().nodes().get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                throw refused(settings, e);
+            }
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new KafkaAccessException("Kafka at " + settings.bootstrapServers() + " did not answer within "
+                    + timeoutMs + " ms: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaAccessException("interrupted while reaching Kafka at " + settings.bootstrapServers(), e);
+        }
+    }
+
+    /**
+     * The broker refused the client's credentials or its TLS handshake: that does not heal by
+     * retrying, so it is one clear error naming the broker and the cause (never the secret).
+     */
+    private static RuntimeException refused(KafkaSettings settings, ExecutionException e) throws ExecutionException {
+        if (e.getCause() instanceof AuthenticationException a) {
+            return new KafkaAccessException("Kafka at " + settings.bootstrapServers() + " refused the client ("
+                    + settings.clientProperties().getOrDefault("security.protocol", "PLAINTEXT") + "): " + a.getMessage(), a);
+        }
+        throw e;
     }
 }

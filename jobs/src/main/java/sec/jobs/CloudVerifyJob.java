@@ -13,6 +13,7 @@ import sec.connectors.DeadLetterSplit;
 import sec.inference.BundleCheck;
 import sec.connectors.KafkaIO;
 import sec.connectors.KafkaSettings;
+import sec.connectors.TopicAdmin;
 import sec.operators.ContextJoin;
 import sec.operators.VerifierFunction;
 import sec.schemas.AcousticContext;
@@ -51,6 +52,7 @@ public final class CloudVerifyJob {
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c,
             FilterFunction<VerifyRequest> reachable) {
         BundleCheck.cloud(java.nio.file.Path.of(c.modelDir())); // a broken bundle stops the submission, not each subtask
+        TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
         var topics = kafka.topics();
         var contexts = env.fromSource(KafkaIO.source(kafka, topics.contexts(), AcousticContext.class, "cloud-contexts",
                 OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "contexts").uid("contexts-source")

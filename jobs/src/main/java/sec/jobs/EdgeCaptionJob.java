@@ -11,6 +11,7 @@ import sec.connectors.DeadLetterSplit;
 import sec.inference.BundleCheck;
 import sec.connectors.KafkaIO;
 import sec.connectors.KafkaSettings;
+import sec.connectors.TopicAdmin;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 import sec.operators.SpeculativeDrafter;
@@ -58,6 +59,7 @@ public final class EdgeCaptionJob {
      */
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, SegmenterConfig segmenter, DrafterConfig drafter) {
         BundleCheck.edge(java.nio.file.Path.of(drafter.modelDir()));
+        TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
         var topics = kafka.topics();
         var frames = env.fromSource(KafkaIO.source(kafka, topics.frames(), AudioFrame.class, "edge-frames",
                 OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "frames").uid("frames-source")

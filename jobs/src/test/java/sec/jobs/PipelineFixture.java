@@ -52,9 +52,14 @@ final class PipelineFixture {
 
     /** Settings whose topics (2 partitions each) and group ids belong to this run only. */
     static KafkaSettings freshTopics(EmbeddedKafka kafka) throws Exception {
+        return freshTopics(kafka, Map.of());
+    }
+
+    /** As {@link #freshTopics(EmbeddedKafka)}, with client properties (security) for every client. */
+    static KafkaSettings freshTopics(EmbeddedKafka kafka, Map<String, String> client) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         KafkaSettings.Topics t = KafkaSettings.Topics.defaults();
-        KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), Map.of(), new KafkaSettings.Topics(
+        KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), client, new KafkaSettings.Topics(
                 t.frames() + run, t.contexts() + run, t.requests() + run, t.verdicts() + run, t.captions() + run,
                 t.partials() + run, t.deadLetters() + run), "it-" + run, "it-" + run);
         TopicAdmin.createMissing(settings, 2, (short) 1);
