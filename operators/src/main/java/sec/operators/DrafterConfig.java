@@ -7,18 +7,30 @@ import sec.inference.decode.SpeculationConfig;
  * Settings of the {@link SpeculativeDrafter}: the model bundle (a directory every TaskManager can
  * read), the decoding settings, how long a block waits for its verdict
  * ({@code drafter.verdict-deadline-ms}), whether partial captions are emitted
- * ({@code drafter.partial-captions}) and whether the KV cache goes into checkpoints
- * ({@code drafter.kv-cache.checkpoint}; when not, a restore rebuilds it with one prefill).
+ * ({@code drafter.partial-captions}), whether the KV cache goes into checkpoints
+ * ({@code drafter.kv-cache.checkpoint}; when not, a restore rebuilds it with one prefill), and how
+ * many utterances of one call may wait for the cloud at once ({@code drafter.max-open-utterances};
+ * past it the oldest is finished on the edge, so a call's state stays bounded when the cloud is slow).
  */
 public record DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs,
-        boolean partialCaptions, boolean checkpointKvCache) implements Serializable {
+        boolean partialCaptions, boolean checkpointKvCache, int maxOpenUtterances) implements Serializable {
+    public static final int DEFAULT_MAX_OPEN_UTTERANCES = 8;
+
     public DrafterConfig {
         if (verdictDeadlineMs <= 0) {
             throw new IllegalArgumentException("drafter.verdict-deadline-ms must be > 0, got " + verdictDeadlineMs);
         }
+        if (maxOpenUtterances < 1) {
+            throw new IllegalArgumentException("drafter.max-open-utterances must be >= 1, got " + maxOpenUtterances);
+        }
     }
 
-    /** Defaults: 5 s verdict deadline, partial captions on, KV cache checkpointed. */
+    public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
+            boolean checkpointKvCache) {
+        this(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache, DEFAULT_MAX_OPEN_UTTERANCES);
+    }
+
+    /** Defaults: 5 s verdict deadline, partial captions on, KV cache checkpointed, 8 open utterances per call. */
     public static DrafterConfig defaults(String modelDir, SpeculationConfig speculation) {
         return new DrafterConfig(modelDir, speculation, 5_000, true, true);
     }

@@ -75,6 +75,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     private transient ValueState<byte[]> callCredit;
     private transient Counter staleVerdicts;
     private transient Counter unusableVerdicts;
+    private transient Counter overLimit;
 
     public SpeculativeDrafter(DrafterConfig config) {
         this.config = config;
@@ -96,6 +97,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         callCredit = getRuntimeContext().getState(credit);
         staleVerdicts = getRuntimeContext().getMetricGroup().counter("verdictsStale");
         unusableVerdicts = getRuntimeContext().getMetricGroup().counter("verdictsUnusable");
+        overLimit = getRuntimeContext().getMetricGroup().counter("utterancesFinishedOverLimit");
     }
 
     @Override
@@ -124,7 +126,30 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         long[] prompt = manifest.prompt(u.language);
         DecodingState state = new DecodingState(drafter.start(audio, prompt), prompt,
                 new BlockController(config.speculation()));
-        advance(new UtteranceDecoding(u, ctx.timerService().currentProcessingTime(), state), credit(), ctx, out);
+        CreditPolicy credit = credit();
+        makeRoom(credit, ctx, out);
+        advance(new UtteranceDecoding(u, ctx.timerService().currentProcessingTime(), state), credit, ctx, out);
+    }
+
+    /**
+     * Keeps a call's open utterances under {@code drafter.max-open-utterances}: when the cloud is
+     * slower than the call talks, the oldest is finished on the edge (waiting blocks unverified).
+     */
+    private void makeRoom(CreditPolicy credit, Context ctx, Collector<EmotionCaption> out) throws Exception {
+        UtteranceDecoding oldest = null;
+        int open = 0;
+        for (UtteranceDecoding ud : utterances.values()) {
+            open++;
+            if (oldest == null || ud.receivedAtMs < oldest.receivedAtMs) {
+                oldest = ud;
+            }
+        }
+        if (open < config.maxOpenUtterances()) {
+            return;
+        }
+        overLimit.inc();
+        decoder(oldest, credit).finishOnEdge();
+        advance(oldest, credit, ctx, out);
     }
 
     @Override

@@ -85,8 +85,12 @@ class SpeculativeDrafterTest {
 
     private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
             SpeculationConfig spec, boolean checkpointKvCache) throws Exception {
-        DrafterConfig config = new DrafterConfig(MODELS.resolve("bundled").toString(), spec, DEADLINE_MS, true,
-                checkpointKvCache);
+        return harness(new DrafterConfig(MODELS.resolve("bundled").toString(), spec, DEADLINE_MS, true,
+                checkpointKvCache));
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
+            DrafterConfig config) throws Exception {
         return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SpeculativeDrafter(config)),
                 u -> u.callId, v -> v.getCallId(), Types.STRING);
     }
@@ -257,6 +261,30 @@ class SpeculativeDrafterTest {
         assertEquals(garbageLength, c7.getTimeouts(), "the garbage-answered block is kept as drafted, unverified");
         assertEquals(garbageLength, c7.getProvenance().stream().filter(p -> p == Provenance.UNVERIFIED_TIMEOUT).count());
         assertEquals(0, harness.numKeyedStateEntries());
+    }
+
+    /** A silent cloud and a call that keeps talking: its open utterances stay at the limit, the oldest finished on the edge. */
+    @Test
+    void aCallNeverHoldsMoreThanItsLimitOfOpenUtterances() throws Exception {
+        harness.close();
+        harness = harness(new DrafterConfig(MODELS.resolve("bundled").toString(), SPEC, DEADLINE_MS, true, true, 2));
+        harness.setProcessingTime(0);
+        harness.open();
+        for (int i = 0; i < 4; i++) {
+            harness.setProcessingTime(i);
+            harness.processElement1(new Utterance("call-9", "CUSTOMER", "en", 1000 + 20_000L * i,
+                    1000 + 20_000L * i + samples.length / 8, samples), i);
+        }
+        List<EmotionCaption> out = harness.extractOutputValues();
+        assertEquals(2, out.size(), "the two oldest were finished to make room");
+        assertEquals(1000, out.get(0).getStartMs());
+        assertEquals(21_000, out.get(1).getStartMs());
+        for (EmotionCaption c : out) {
+            assertTrue(c.getSent() > 0 && c.getTimeouts() > 0, "its waiting block committed unverified: " + c);
+            assertEquals(0, c.getAccepted());
+            assertTrue(c.getText().length() > 0);
+        }
+        assertEquals(2, harness.numProcessingTimeTimers(), "a deadline for each of the two still open");
     }
 
     @Test

@@ -105,6 +105,25 @@ public final class SpeculativeDecoder {
      * otherwise the block has been sent and waits for its verdict.
      */
     public DraftBlock draftBlock() {
+        return draft(true);
+    }
+
+    /**
+     * Finishes the caption without the cloud: blocks waiting for a verdict are committed as drafted
+     * (UNVERIFIED_TIMEOUT), the rest is drafted and committed on the edge. For a call over its
+     * limit of open utterances, so its oldest one stops holding state.
+     */
+    public void finishOnEdge() {
+        while (!state.finished) {
+            if (pending() != null) {
+                applyTimeout();
+            } else {
+                draft(false);
+            }
+        }
+    }
+
+    private DraftBlock draft(boolean maySend) {
         if (!canDraft()) {
             throw new IllegalStateException(state.finished ? "caption already finished"
                     : "a block is waiting for its verdict and the lookahead (" + config.lookahead() + ") is used up");
@@ -137,7 +156,7 @@ public final class SpeculativeDecoder {
         DraftBlock block = new DraftBlock(Arrays.copyOf(tokens, n), Arrays.copyOf(ents, n),
                 probs == null ? null : Arrays.copyOf(probs, n));
         trace.drafted += n;
-        if (config.mode() == SpeculationConfig.Mode.UGSD && controller.shouldVerify(block)) {
+        if (maySend && config.mode() == SpeculationConfig.Mode.UGSD && controller.shouldVerify(block)) {
             state.blockId++;
             ahead.add(new AheadBlock(block, true, state.blockId, state.epoch));
             trace.sent += n;

@@ -92,6 +92,20 @@ class SpeculativeDecoderTest {
     }
 
     @Test
+    void finishingOnTheEdgeSendsNothingMoreAndMarksOnlyTheWaitingBlock() {
+        SpeculativeDecoder d = decoder(everyBlockVerified());
+        DraftBlock waiting = d.draftBlock();
+        d.finishOnEdge();
+        assertTrue(d.finished());
+        assertEquals(waiting.length(), d.trace().sent(), "nothing sent after the waiting block");
+        assertEquals(waiting.length(), d.trace().timeouts());
+        assertTrue(d.trace().length() > waiting.length(), "the rest drafted on the edge");
+        for (int i = waiting.length(); i < d.trace().length(); i++) {
+            assertEquals(Provenance.EDGE, d.trace().provenance()[i]);
+        }
+    }
+
+    @Test
     void confidentBlocksAreCommittedWithoutAVerdict() {
         SpeculativeDecoder d = decoder(SpeculationConfig.builder().tau(1e9).build());
         assertNull(d.draftBlock());
