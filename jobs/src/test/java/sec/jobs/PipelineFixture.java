@@ -46,7 +46,7 @@ import sec.schemas.EmotionCaption;
 final class PipelineFixture {
     static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
     static final String BUNDLE = MODELS.resolve("bundled").toString();
-    static final SegmenterConfig SEGMENTER = new SegmenterConfig(8000, 12.0, 16, 30_000, 65_536, 256, "en", "frames");
+    static final SegmenterConfig SEGMENTER = new SegmenterConfig(8000, 12.0, 16, 30_000, 65_536, 256, 1000, "en", "frames");
 
     private PipelineFixture() {}
 

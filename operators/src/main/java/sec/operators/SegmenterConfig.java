@@ -4,7 +4,8 @@ import java.io.Serializable;
 
 /**
  * Settings of the {@link UtteranceSegmenter}: model rate and length limit, reordering, call timeout,
- * and the limits on what a frame may carry (payload bytes, call id characters).
+ * the limits on what a frame may carry (payload bytes, call id characters), and how many calls one
+ * subtask holds at once (a call that would pass it is refused whole, its frames dead-lettered).
  */
 public record SegmenterConfig(
         int modelSampleRate,
@@ -13,16 +14,18 @@ public record SegmenterConfig(
         long inactivityTimeoutMs,
         int maxPayloadBytes,
         int maxCallIdChars,
+        int maxCallsPerSubtask,
         String defaultLanguage,
         String framesTopic) implements Serializable {
 
     public SegmenterConfig {
-        if (reorderWindowFrames < 1 || inactivityTimeoutMs <= 0 || maxPayloadBytes <= 0 || maxCallIdChars <= 0) {
+        if (reorderWindowFrames < 1 || inactivityTimeoutMs <= 0 || maxPayloadBytes <= 0 || maxCallIdChars <= 0
+                || maxCallsPerSubtask <= 0) {
             throw new IllegalArgumentException("segmenter settings out of range: " + this);
         }
     }
 
     public static SegmenterConfig defaults() {
-        return new SegmenterConfig(8000, 12.0, 16, 30_000, 64 * 1024, 256, "en", "sec.audio.frames");
+        return new SegmenterConfig(8000, 12.0, 16, 30_000, 64 * 1024, 256, 1000, "en", "sec.audio.frames");
     }
 }

@@ -34,6 +34,11 @@ import sec.schemas.DeadLetter;
  * A channel ends with its last frame; the call is forgotten one inactivity timeout after its last
  * frame of any kind (open channels are flushed then), so a call that never ends still closes and
  * frames re-sent after the end are recognised as such meanwhile.
+ *
+ * <p>A subtask holds at most {@code maxCallsPerSubtask} calls: the first frame of a call past that
+ * refuses the whole call, and its frames go to the dead-letter topic (replayable) instead of into
+ * state. The count lives on the heap; after a restore each call counts itself again with its next
+ * frame (the "counted-by" state names the instance that counted it), so it is never inflated.
  */
 public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame, Utterance> {
     public static final OutputTag<DeadLetter> DEAD_LETTERS = new OutputTag<>("dead-letters") {};
@@ -43,6 +48,10 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
     private transient MapState<String, Boolean> closed;
     private transient ValueState<Long> timer;
     private transient ValueState<String> language;
+    private transient ValueState<Long> countedBy;
+    private transient ValueState<Boolean> refused;
+    private transient long incarnation;
+    private transient int activeCalls;
     private transient Counter deadLettered;
     private transient Counter duplicate;
     private transient Counter late;
@@ -60,12 +69,17 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         closed = getRuntimeContext().getMapState(new MapStateDescriptor<>("closed-channels", String.class, Boolean.class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("inactivity-timer", Long.class));
         language = getRuntimeContext().getState(new ValueStateDescriptor<>("call-language", String.class));
+        countedBy = getRuntimeContext().getState(new ValueStateDescriptor<>("counted-by", Long.class));
+        refused = getRuntimeContext().getState(new ValueStateDescriptor<>("refused-call", Boolean.class));
+        incarnation = new java.util.Random().nextLong() | 1; // never 0, which marks a call no longer counted
+        activeCalls = 0;
         var metrics = getRuntimeContext().getMetricGroup();
         deadLettered = metrics.counter("framesDeadLettered");
         duplicate = metrics.counter("framesDuplicate");
         late = metrics.counter("framesLate");
         afterLast = metrics.counter("framesAfterLast");
         gaps = metrics.counter("seqGaps");
+        metrics.gauge("activeCalls", () -> activeCalls);
     }
 
     @Override
@@ -79,6 +93,12 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         String channel = f.getChannel().name();
         if (closed.contains(channel)) {
             afterLast.inc();
+            rearm(ctx);
+            return;
+        }
+        if (!admitted()) {
+            reject(ctx, f, payload, "call refused: this subtask holds its limit of " + config.maxCallsPerSubtask()
+                    + " concurrent calls");
             rearm(ctx);
             return;
         }
@@ -103,6 +123,9 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
             emit(ctx.getCurrentKey(), channel, seg.flush(), out);
             channels.remove(channel);
             closed.put(channel, true);
+            if (channels.isEmpty()) {
+                release(); // every channel has ended: the call no longer takes a place
+            }
         } else {
             channels.put(channel, seg);
         }
@@ -110,6 +133,32 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         late.inc(seg.late() - behind);
         gaps.inc(seg.gaps() - skipped);
         rearm(ctx);
+    }
+
+    /** Whether this call may hold state here; counts it in when it is new to this instance. */
+    private boolean admitted() throws Exception {
+        if (refused.value() != null) {
+            return false;
+        }
+        Long by = countedBy.value();
+        if (by != null && (by == incarnation || by == 0)) {
+            return true;
+        }
+        if (by == null && activeCalls >= config.maxCallsPerSubtask()) {
+            refused.update(true);
+            return false;
+        }
+        activeCalls++; // a new call, or one counted before a restore
+        countedBy.update(incarnation);
+        return true;
+    }
+
+    private void release() throws Exception {
+        Long by = countedBy.value();
+        if (by != null && by == incarnation) {
+            activeCalls--;
+        }
+        countedBy.update(0L);
     }
 
     /** Why a frame is refused outright, or null when it may enter its channel. */
@@ -135,10 +184,15 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         for (var e : channels.entries()) {
             emit(ctx.getCurrentKey(), e.getKey(), e.getValue().flush(), out);
         }
+        if (refused.value() == null) {
+            release();
+        }
         channels.clear();
         closed.clear();
         timer.clear();
         language.clear();
+        countedBy.clear();
+        refused.clear();
     }
 
     private void emit(String callId, String channel, List<ChannelSegmenter.Segment> segments, Collector<Utterance> out)

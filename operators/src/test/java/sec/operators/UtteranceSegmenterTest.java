@@ -29,6 +29,7 @@ import sec.schemas.DeadLetter;
 class UtteranceSegmenterTest {
     private static final int FRAME = 160;
     private static final long TIMEOUT_MS = 5_000;
+    private static final int MAX_CALLS = 2;
     private KeyedOneInputStreamOperatorTestHarness<String, AudioFrame, Utterance> harness;
 
     @BeforeEach
@@ -38,7 +39,7 @@ class UtteranceSegmenterTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, AudioFrame, Utterance> harness() throws Exception {
-        SegmenterConfig config = new SegmenterConfig(8000, 12.0, 8, TIMEOUT_MS, 4096, 64, "en", "frames");
+        SegmenterConfig config = new SegmenterConfig(8000, 12.0, 8, TIMEOUT_MS, 4096, 64, MAX_CALLS, "en", "frames");
         return new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new UtteranceSegmenter(config)),
                 AudioFrame::getCallId, Types.STRING);
     }
@@ -197,5 +198,39 @@ class UtteranceSegmenterTest {
         assertTrue(dead.get(0).getReason().contains("frame 5000000"), dead.get(0).getReason());
         assertTrue(dead.get(1).getReason().contains("exceeds"), dead.get(1).getReason());
         assertEquals(6, harness.extractOutputValues().size());
+    }
+
+    /** Past the limit a new call is refused whole (dead letters, no state); an ended call frees its place. */
+    @Test
+    void aSubtaskHoldsAtMostItsLimitOfCalls() throws Exception {
+        byte[] silence = new byte[FRAME];
+        java.util.function.BiConsumer<String, Long> send = (call, seq) -> {
+            try {
+                harness.processElement(frame(call, seq, silence, AudioEncoding.MULAW, false), seq * 20);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        for (long seq = 0; seq < 3; seq++) {
+            send.accept("call-a", seq);
+            send.accept("call-b", seq);
+            send.accept("call-c", seq);
+        }
+        List<DeadLetter> dead = new ArrayList<>();
+        harness.getSideOutput(UtteranceSegmenter.DEAD_LETTERS).forEach(r -> dead.add(r.getValue()));
+        assertEquals(3, dead.size(), "call-c's three frames");
+        assertTrue(dead.stream().allMatch(d -> d.getReason().startsWith("call call-c") && d.getReason().contains("limit of 2")),
+                dead.toString());
+
+        harness.processElement(frame("call-a", 3, silence, AudioEncoding.MULAW, true), 60);
+        send.accept("call-d", 0L);
+        send.accept("call-c", 3L);
+        List<DeadLetter> after = new ArrayList<>();
+        harness.getSideOutput(UtteranceSegmenter.DEAD_LETTERS).forEach(r -> after.add(r.getValue()));
+        assertEquals(4, after.size(), "call-d takes call-a's place; call-c stays refused");
+        assertTrue(after.get(3).getReason().startsWith("call call-c"), after.get(3).getReason());
+
+        harness.setProcessingTime(TIMEOUT_MS + 1);
+        assertEquals(0, harness.numKeyedStateEntries(), "refused and ended calls leave no state after the timeout");
     }
 }
