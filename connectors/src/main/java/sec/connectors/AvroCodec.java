@@ -4,9 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
@@ -23,7 +21,6 @@ public final class AvroCodec<T extends SpecificRecord> {
     private final SpecificDatumReader<T> reader;
     private final Class<T> type;
     private BinaryEncoder encoder;
-    private BinaryDecoder decoder;
 
     public AvroCodec(Class<T> type) {
         this.type = type;
@@ -50,16 +47,16 @@ public final class AvroCodec<T extends SpecificRecord> {
 
     /**
      * Decodes one record; throws {@link MalformedRecordException} with the reason when the bytes
-     * are not a record of this type (truncated, garbage, trailing bytes).
+     * are not a record of this type (truncated, garbage, trailing bytes, a length past the end).
      */
     public T decode(byte[] bytes) {
         if (bytes == null) {
             throw new MalformedRecordException("null value, expected " + type.getSimpleName());
         }
-        decoder = DecoderFactory.get().binaryDecoder(bytes, decoder);
+        BoundedDecoder decoder = new BoundedDecoder(bytes);
         try {
             T record = reader.read(null, decoder);
-            if (!decoder.isEnd()) {
+            if (decoder.remaining() > 0) {
                 throw new MalformedRecordException("trailing bytes after a " + type.getSimpleName());
             }
             return record;
