@@ -13,7 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -85,6 +87,15 @@ public final class DemoCommand implements Callable<Integer> {
 
     private final Map<String, List<DemoSummary.Turn>> scripts = new HashMap<>();
 
+    @Option(names = "--watch-heap", paramLabel = "SECONDS", description = "every SECONDS, a full GC and the heap"
+            + " in use after it, listed in the summary; also once before the calls and once after the last caption and"
+            + " the call inactivity timeout (heap_before_mb, heap_after_mb: a soak run shows whether state is released)")
+    Integer watchHeapS;
+
+    @Option(names = "--stagger-ms", defaultValue = "0", description = "start call i i*MS later, so calls come and go"
+            + " (real time; with --fast every frame is sent at once anyway)")
+    long staggerMs;
+
     @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
     int timeoutS;
 
@@ -106,12 +117,18 @@ public final class DemoCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         DemoSummary summary = new DemoSummary(streams.size(), expected, bad.size());
         scripts.forEach(summary::script);
+        Path checkpoints = Files.createTempDirectory("sec-demo-checkpoints");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.createMissing(settings, 4, (short) 1);
             int port = freePort();
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, port);
+            conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
+            // Checkpoints to files: the JobManager's memory storage caps state at 5 MB, which
+            // 200 calls' audio buffers pass (found by the soak run), and a failed checkpoint would fail the job.
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             env.setParallelism(1);
             env.enableCheckpointing(1000);
@@ -132,14 +149,25 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             Thread producer = new Thread(() -> produce(settings, streams, bad), "demo-producer");
             producer.start();
+            HeapWatch heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
             try {
                 consume(settings, summary, out, Duration.ofSeconds(timeoutS), faults.any());
+                if (heap != null) { // the segmenter forgets a call one inactivity timeout after its end
+                    Thread.sleep(segmenter().inactivityTimeoutMs() + 5_000);
+                    heap.last();
+                }
             } finally {
                 producer.interrupt();
                 producer.join(10_000);
+                if (heap != null) {
+                    heap.close();
+                    summary.heap(heap.beforeMb(), heap.samplesMb(), heap.afterMb());
+                }
+                summary.restarts(restarts(port, job));
                 stop(job);
             }
         }
+        deleteTree(checkpoints);
         summary.printTable(out, (System.nanoTime() - t0) / 1e9);
         if (summaryFile != null) {
             Files.writeString(summaryFile, summary.json().toPrettyString());
@@ -190,7 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
                 boolean any = nextBad < bad.size();
                 for (int c = 0; c < streams.size(); c++) {
                     List<AudioFrame> s = streams.get(c);
-                    while (next[c] < s.size() && s.get(next[c]).getStartMs() <= t) {
+                    while (next[c] < s.size() && s.get(next[c]).getStartMs() + c * staggerMs <= t) {
                         AudioFrame f = s.get(next[c]++);
                         p.send(new ProducerRecord<>(settings.topics().frames(), f.getCallId().getBytes(), codec.encode(f)));
                     }
@@ -251,6 +279,30 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * How often the job restarted (Flink's numRestarts metric, through the REST API): bad input and
+     * outages must be handled, never fail the job. -1 when the metric could not be read.
+     */
+    private static long restarts(int port, JobClient job) {
+        try {
+            var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/jobs/"
+                    + job.getJobID() + "/metrics?get=numRestarts")).timeout(Duration.ofSeconds(5)).build();
+            // the web frontend fetches metrics lazily: the first answers may be empty
+            for (int attempt = 0; attempt < 20; attempt++) {
+                JsonNode metrics = new ObjectMapper().readTree(http.send(request,
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
+                if (metrics.isArray() && metrics.size() == 1) {
+                    return metrics.get(0).get("value").asLong();
+                }
+                Thread.sleep(500);
+            }
+        } catch (Exception e) {
+            // reported as unknown
+        }
+        return -1;
+    }
+
     /** Cancels the job and waits until it has ended, so no client of it outlives the broker. */
     private static void stop(JobClient job) throws Exception {
         job.cancel().get();
@@ -258,6 +310,14 @@ public final class DemoCommand implements Callable<Integer> {
             job.getJobExecutionResult().get(30, java.util.concurrent.TimeUnit.SECONDS);
         } catch (java.util.concurrent.ExecutionException cancelled) {
             // the expected end of a cancelled job
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -39,6 +39,10 @@ final class DemoSummary {
     private final Map<String, Integer> requested = new HashMap<>();
     private final Set<String> answered = new HashSet<>();
     private boolean watchedCloud;
+    private List<Long> heapMb = List.of();
+    private long heapBeforeMb = -1;
+    private long heapAfterMb = -1;
+    private long restarts = -1;
 
     DemoSummary(int calls, int expected, int injectedBad) {
         this.calls = calls;
@@ -49,6 +53,18 @@ final class DemoSummary {
     void request(VerifyRequest r) {
         watchedCloud = true;
         requested.put(block(r.getUtteranceId(), r.getBlockId(), r.getEpoch()), r.getDraftTokens().size());
+    }
+
+    /** How often the job restarted during the run (-1: unknown). */
+    void restarts(long n) {
+        restarts = n;
+    }
+
+    /** Heap in use after GC, sampled through the run ({@code --watch-heap}). */
+    void heap(long beforeMb, List<Long> samplesMb, long afterMb) {
+        heapBeforeMb = beforeMb;
+        heapMb = samplesMb;
+        heapAfterMb = afterMb;
     }
 
     void verdict(Verdict v) {
@@ -138,6 +154,7 @@ final class DemoSummary {
         o.put("corrected", corrected);
         o.put("timeouts", timeouts);
         o.put("dead_letters", deadLetters);
+        o.put("job_restarts", restarts);
         o.put("injected_bad_frames", injectedBad);
         o.put("unverified_captions", unverified);
         if (watchedCloud) {
@@ -145,6 +162,11 @@ final class DemoSummary {
         }
         o.put("p50_caption_latency_ms", percentile(50));
         o.put("p95_caption_latency_ms", percentile(95));
+        if (heapBeforeMb >= 0) {
+            o.put("heap_before_mb", heapBeforeMb);
+            heapMb.forEach(o.putArray("heap_after_gc_mb")::add);
+            o.put("heap_after_mb", heapAfterMb);
+        }
         if (scored > 0) {
             o.put("emotion_accuracy", Math.round(1000.0 * emotionsRight / scored) / 1000.0);
         }

@@ -58,6 +58,7 @@ class DemoCommandTest {
         assertTrue(s.get("unanswered_blocks").asInt() > 0, "the outage lost requests: " + s);
         assertTrue(s.get("unverified_captions").asInt() > 0, s.toString());
         assertEquals(0, s.get("captions_missing_unverified_marks").asInt(), s.toString());
+        assertEquals(0, s.get("job_restarts").asInt(), "bad input and the outage never failed the job: " + s);
     }
 
     /** A bundle whose decoder is missing: the demo refuses to start, with one line naming the file. */

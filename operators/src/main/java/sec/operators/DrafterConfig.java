@@ -10,11 +10,12 @@ import sec.inference.decode.SpeculationConfig;
  * ({@code drafter.partial-captions}), whether the KV cache goes into checkpoints
  * ({@code drafter.kv-cache.checkpoint}; when not, a restore rebuilds it with one prefill), and how
  * many utterances of one call may wait for the cloud at once ({@code drafter.max-open-utterances};
- * past it the oldest is finished on the edge, so a call's state stays bounded when the cloud is slow).
+ * past it the oldest is finished on the edge, so a call's state stays bounded when the cloud is slow;
+ * 32 at ~65 KB each is ~2 MB per call, and leaves room for a whole call replayed at once after an outage).
  */
 public record DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs,
         boolean partialCaptions, boolean checkpointKvCache, int maxOpenUtterances) implements Serializable {
-    public static final int DEFAULT_MAX_OPEN_UTTERANCES = 8;
+    public static final int DEFAULT_MAX_OPEN_UTTERANCES = 32;
 
     public DrafterConfig {
         if (verdictDeadlineMs <= 0) {
@@ -30,7 +31,7 @@ public record DrafterConfig(String modelDir, SpeculationConfig speculation, long
         this(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache, DEFAULT_MAX_OPEN_UTTERANCES);
     }
 
-    /** Defaults: 5 s verdict deadline, partial captions on, KV cache checkpointed, 8 open utterances per call. */
+    /** Defaults: 5 s verdict deadline, partial captions on, KV cache checkpointed, 32 open utterances per call. */
     public static DrafterConfig defaults(String modelDir, SpeculationConfig speculation) {
         return new DrafterConfig(modelDir, speculation, 5_000, true, true);
     }

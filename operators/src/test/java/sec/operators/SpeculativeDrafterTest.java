@@ -205,12 +205,15 @@ class SpeculativeDrafterTest {
         assertEquals(0, harness.numProcessingTimeTimers());
     }
 
+    /** Starts the utterance and returns the verifier's verdict on its first sent block (not yet delivered). */
+    private Verdict startAndAnswerTheFirstBlock() throws Exception {
+        harness.processElement1(utterance(), 0);
+        return verdict(side(SpeculativeDrafter.CONTEXTS).get(0), nextRequest());
+    }
+
     @Test
     void aStaleVerdictChangesNothing() throws Exception {
-        harness.processElement1(utterance(), 0);
-        AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
-        VerifyRequest r = nextRequest();
-        Verdict good = verdict(ctx, r);
+        Verdict good = startAndAnswerTheFirstBlock();
         Verdict stale = Verdict.newBuilder(good).setEpoch(good.getEpoch() - 1).setAccepted(0).setCorrection(5).build();
         Verdict otherBlock = Verdict.newBuilder(good).setBlockId(good.getBlockId() + 7).build();
         harness.processElement2(stale, 0);
@@ -285,6 +288,26 @@ class SpeculativeDrafterTest {
             assertTrue(c.getText().length() > 0);
         }
         assertEquals(2, harness.numProcessingTimeTimers(), "a deadline for each of the two still open");
+    }
+
+    /** A verifier slower than the deadline: its verdict arrives after the block was committed unverified, and is dropped. */
+    @Test
+    void aVerdictAfterTheDeadlineChangesNothing() throws Exception {
+        Verdict late = startAndAnswerTheFirstBlock();
+        harness.setProcessingTime(DEADLINE_MS);
+        int requestsAfterTimeout = side(SpeculativeDrafter.REQUESTS).size();
+        int partialsAfterTimeout = side(SpeculativeDrafter.PARTIALS).size();
+        harness.processElement2(late, 0);
+        assertEquals(requestsAfterTimeout, side(SpeculativeDrafter.REQUESTS).size(), "nothing drafted for it");
+        assertEquals(partialsAfterTimeout, side(SpeculativeDrafter.PARTIALS).size(), "the caption did not move");
+        long now = DEADLINE_MS;
+        while (harness.extractOutputValues().isEmpty() && now < 200 * DEADLINE_MS) {
+            now += DEADLINE_MS;
+            harness.setProcessingTime(now);
+        }
+        EmotionCaption c = harness.extractOutputValues().get(0);
+        assertEquals(c.getSent(), c.getTimeouts(), "every sent block, the late-answered one too, stayed unverified");
+        assertEquals(0, c.getAccepted());
     }
 
     @Test
