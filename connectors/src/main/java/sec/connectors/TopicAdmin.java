@@ -32,6 +32,19 @@ public final class TopicAdmin {
         }
     }
 
+    /** Which of {@code topics} the cluster does not have (a producer would wait on them, not fail). */
+    public static List<String> missing(KafkaSettings settings, List<String> topics) throws ExecutionException, InterruptedException {
+        try (Admin admin = Admin.create(settings.clientConfig())) {
+            Set<String> existing;
+            try {
+                existing = admin.listTopics().names().get();
+            } catch (ExecutionException e) {
+                throw refused(settings, e);
+            }
+            return topics.stream().filter(t -> !existing.contains(t)).toList();
+        }
+    }
+
     /**
      * Asks the cluster who is in it, as a job's clients will: a refused login or TLS handshake, or
      * no answer within {@code timeoutMs}, stops a submission with one clear error before any job runs.

@@ -27,23 +27,47 @@ public final class CallFrames {
     private CallFrames() {}
 
     public static List<AudioFrame> of(String callId, Path wav, String language) throws IOException {
-        PcmAudio audio = WavReader.read(wav);
-        if (audio.sampleRate() != 8000) {
-            audio = sec.inference.audio.Resampler.resample(audio, 8000);
+        return of(callId, List.of(wav), language, AudioEncoding.MULAW);
+    }
+
+    /**
+     * One call from one WAV (stereo: left agent, right customer; mono: MONO) or from two mono WAVs
+     * (agent, customer), as 20 ms frames at 8 kHz in {@code encoding} (MULAW or PCM16LE).
+     */
+    public static List<AudioFrame> of(String callId, List<Path> wavs, String language, AudioEncoding encoding) throws IOException {
+        List<float[]> channels = new ArrayList<>();
+        for (Path wav : wavs) {
+            PcmAudio audio = WavReader.read(wav);
+            if (audio.sampleRate() != 8000) {
+                audio = sec.inference.audio.Resampler.resample(audio, 8000);
+            }
+            for (int ch = 0; ch < audio.channelCount(); ch++) {
+                channels.add(audio.channel(ch));
+            }
+        }
+        if (channels.size() > 2 || wavs.size() > 1 && channels.size() != 2) {
+            throw new IllegalArgumentException(wavs + ": a call is one mono or stereo file, or a pair of mono files");
         }
         int frame = 8000 * FRAME_MS / 1000;
-        Channel[] names = audio.channelCount() == 2 ? new Channel[] {Channel.AGENT, Channel.CUSTOMER} : new Channel[] {Channel.MONO};
-        byte[][] mu = new byte[names.length][];
+        Channel[] names = channels.size() == 2 ? new Channel[] {Channel.AGENT, Channel.CUSTOMER} : new Channel[] {Channel.MONO};
+        byte[][] bytes = new byte[names.length][];
+        int width = encoding == AudioEncoding.PCM16LE ? 2 : 1;
+        int n = Integer.MAX_VALUE;
         for (int ch = 0; ch < names.length; ch++) {
-            mu[ch] = G711.linearToMulaw(PcmCodec.toPcm16(audio.channel(ch)));
+            float[] samples = channels.get(ch);
+            bytes[ch] = switch (encoding) {
+                case MULAW -> G711.linearToMulaw(PcmCodec.toPcm16(samples));
+                case PCM16LE -> PcmCodec.encodePcm16(samples);
+                default -> throw new IllegalArgumentException("sec produce writes MULAW or PCM16LE, not " + encoding);
+            };
+            n = Math.min(n, samples.length / frame);
         }
-        int n = audio.frames() / frame;
         List<AudioFrame> out = new ArrayList<>(n * names.length);
         for (int seq = 0; seq < n; seq++) {
             for (int ch = 0; ch < names.length; ch++) {
                 out.add(AudioFrame.newBuilder().setCallId(callId).setChannel(names[ch]).setSeq(seq)
-                        .setStartMs((long) seq * FRAME_MS).setSampleRate(8000).setEncoding(AudioEncoding.MULAW)
-                        .setPayload(ByteBuffer.wrap(Arrays.copyOfRange(mu[ch], seq * frame, (seq + 1) * frame)))
+                        .setStartMs((long) seq * FRAME_MS).setSampleRate(8000).setEncoding(encoding)
+                        .setPayload(ByteBuffer.wrap(Arrays.copyOfRange(bytes[ch], seq * frame * width, (seq + 1) * frame * width)))
                         .setLast(seq == n - 1).setLanguage(language).build());
             }
         }

@@ -68,4 +68,12 @@ public final class CloudVerifyJob {
                 .sinkTo(KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE))
                 .name("dead-letters").uid("cloud-dead-letters-sink");
     }
+
+    /** Entry point on a cluster ({@code flink run}, REST, the Kubernetes operator): {@code --config FILE} and {@code --key value} overrides, see {@link JobSettings}. */
+    public static void main(String[] args) throws Exception {
+        JobSettings s = JobSettings.fromArgs(args);
+        StreamExecutionEnvironment env = s.environment();
+        kafka(env, s.kafka(), s.verifier());
+        env.execute("sec-cloud");
+    }
 }

@@ -22,7 +22,6 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
@@ -206,34 +205,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** All calls at once, frame step by frame step: in real time unless --fast. */
     private void produce(KafkaSettings settings, List<List<AudioFrame>> streams, List<BadFrames.Timed> bad) {
-        AvroCodec<AudioFrame> codec = new AvroCodec<>(AudioFrame.class);
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
-            int[] next = new int[streams.size()];
-            int nextBad = 0;
-            long start = System.nanoTime();
-            for (long t = 0; ; t += CallFrames.FRAME_MS) {
-                for (; nextBad < bad.size() && bad.get(nextBad).atMs() <= t; nextBad++) {
-                    p.send(new ProducerRecord<>(settings.topics().frames(), bad.get(nextBad).key(), bad.get(nextBad).value()));
-                }
-                boolean any = nextBad < bad.size();
-                for (int c = 0; c < streams.size(); c++) {
-                    List<AudioFrame> s = streams.get(c);
-                    while (next[c] < s.size() && s.get(next[c]).getStartMs() + c * staggerMs <= t) {
-                        AudioFrame f = s.get(next[c]++);
-                        p.send(new ProducerRecord<>(settings.topics().frames(), f.getCallId().getBytes(), codec.encode(f)));
-                    }
-                    any |= next[c] < s.size();
-                }
-                if (!any) {
-                    break;
-                }
-                if (!fast) {
-                    long wait = start + (t + CallFrames.FRAME_MS) * 1_000_000L - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
-                    }
-                }
-            }
+            new FrameStreamer(fast ? 0 : 1, staggerMs).stream(p, settings.topics().frames(), streams, bad);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -76,4 +76,12 @@ public final class EdgeCaptionJob {
                         KafkaIO.sink(kafka, topics.contexts(), AcousticContext.class, AcousticContext::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
                         KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE)));
     }
+
+    /** Entry point on a cluster ({@code flink run}, REST, the Kubernetes operator): {@code --config FILE} and {@code --key value} overrides, see {@link JobSettings}. */
+    public static void main(String[] args) throws Exception {
+        JobSettings s = JobSettings.fromArgs(args);
+        StreamExecutionEnvironment env = s.environment();
+        kafka(env, s.kafka(), s.segmenter(), s.drafter());
+        env.execute("sec-edge");
+    }
 }

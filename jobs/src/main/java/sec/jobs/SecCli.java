@@ -7,7 +7,9 @@ import picocli.CommandLine.Command;
 @Command(name = "sec", mixinStandardHelpOptions = true, version = "sec 0.1.0",
         description = "Streaming edge-cloud speech-emotion captioning.",
         subcommands = {CaptionCommand.class, DemoCommand.class, sec.jobs.eval.EvalCommand.class,
-                sec.jobs.eval.CalibrateCommand.class, BenchCommand.class})
+                sec.jobs.eval.CalibrateCommand.class, BenchCommand.class, sec.jobs.cluster.TopicsCommand.class,
+                sec.jobs.cluster.ProduceCommand.class, sec.jobs.cluster.CaptionsCommand.class,
+                sec.jobs.cluster.SubmitCommand.Edge.class, sec.jobs.cluster.SubmitCommand.Cloud.class})
 public final class SecCli implements Runnable {
     /** The repository's models folder (./sec passes it as -Dsec.models.dir). */
     public static java.nio.file.Path modelsDir() {

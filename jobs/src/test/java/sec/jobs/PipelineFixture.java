@@ -24,18 +24,9 @@ import sec.connectors.AvroCodec;
 import sec.connectors.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
-import sec.inference.FeatureExtractor;
-import sec.inference.audio.ChannelSegmenter;
-import sec.inference.decode.InProcessLink;
 import sec.inference.decode.SpeculationConfig;
-import sec.inference.decode.Speculator;
-import sec.inference.drafter.Drafter;
-import sec.inference.model.ModelManifest;
-import sec.inference.text.CaptionTokenizer;
-import sec.inference.verifier.Verifier;
 import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
-import sec.schemas.Channel;
 import sec.schemas.EmotionCaption;
 
 /**
@@ -78,23 +69,7 @@ final class PipelineFixture {
 
     /** What the inference core captions for every utterance of these frames: utterance id → tokens. */
     static Map<String, long[]> coreCaptions(Map<String, List<AudioFrame>> calls, SpeculationConfig spec) throws Exception {
-        ModelManifest manifest = ModelManifest.load(Path.of(BUNDLE));
-        Map<String, long[]> out = new HashMap<>();
-        try (Drafter d = Drafter.load(manifest, 1); Verifier v = Verifier.load(manifest);
-                CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
-            Speculator speculator = new Speculator(d, v, manifest, tok, spec, new InProcessLink(v));
-            FeatureExtractor fx = new FeatureExtractor(manifest.mel());
-            for (var call : calls.entrySet()) {
-                String lang = call.getValue().get(0).getLanguage();
-                for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER}) {
-                    for (ChannelSegmenter.Segment s : CallFrames.segments(call.getValue(), ch, SEGMENTER.reorderWindowFrames())) {
-                        out.put(call.getKey() + "/" + ch + "/" + s.startMs(),
-                                speculator.caption(fx.features(s.samples(), 8000, "segment"), lang).tokens());
-                    }
-                }
-            }
-        }
-        return out;
+        return ReferenceCaptions.of(calls, Path.of(BUNDLE), spec, SEGMENTER.reorderWindowFrames());
     }
 
     /** Sends the frames that pass {@code which}, keyed by call id. */

@@ -1,0 +1,47 @@
+package sec.jobs;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import sec.inference.FeatureExtractor;
+import sec.inference.audio.ChannelSegmenter;
+import sec.inference.decode.InProcessLink;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.Speculator;
+import sec.inference.drafter.Drafter;
+import sec.inference.model.ModelManifest;
+import sec.inference.text.CaptionTokenizer;
+import sec.inference.verifier.Verifier;
+import sec.schemas.AudioFrame;
+import sec.schemas.Channel;
+
+/**
+ * What a clean run captions: the inference core alone, in process, over the utterances the
+ * segmenter will cut. Failover tests compare the pipeline's captions with these, token for token.
+ */
+public final class ReferenceCaptions {
+    private ReferenceCaptions() {}
+
+    /** Utterance id (callId/CHANNEL/startMs, as the pipeline names them) → caption tokens. */
+    public static Map<String, long[]> of(Map<String, List<AudioFrame>> calls, Path bundle, SpeculationConfig spec,
+            int reorderWindowFrames) throws Exception {
+        ModelManifest manifest = ModelManifest.load(bundle);
+        Map<String, long[]> out = new HashMap<>();
+        try (Drafter d = Drafter.load(manifest, 1); Verifier v = Verifier.load(manifest);
+                CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
+            Speculator speculator = new Speculator(d, v, manifest, tok, spec, new InProcessLink(v));
+            FeatureExtractor fx = new FeatureExtractor(manifest.mel());
+            for (var call : calls.entrySet()) {
+                String lang = call.getValue().get(0).getLanguage();
+                for (Channel ch : Channel.values()) {
+                    for (ChannelSegmenter.Segment s : CallFrames.segments(call.getValue(), ch, reorderWindowFrames)) {
+                        out.put(call.getKey() + "/" + ch + "/" + s.startMs(),
+                                speculator.caption(fx.features(s.samples(), 8000, "segment"), lang).tokens());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+}
