@@ -42,6 +42,7 @@ import sec.schemas.EmotionCaption;
  * read_committed reader must still see exactly one final caption per utterance, each equal to a
  * clean run's (the inference core's), none lost, none duplicated. Prints the recovery figures.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class LocalClusterIT {
     private static final Path DEPLOY = Path.of(System.getProperty("sec.deploy.dir"));
     private static final Path REPO = DEPLOY.getParent();
@@ -80,6 +81,7 @@ class LocalClusterIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void aKilledTaskManagerAndARestartedBrokerLoseAndDuplicateNoCaption() throws Exception {
         String bootstrap = "127.0.0.1:" + env.get("SEC_KAFKA_PORT");
         FlinkRest flink = new FlinkRest("http://127.0.0.1:" + env.get("SEC_FLINK_REST_PORT"));
@@ -133,16 +135,11 @@ class LocalClusterIT {
             lost += n == 0 ? 1 : 0;
             duplicated += Math.max(0, n - 1);
         }
-        Map<String, Long> restartsByJob = new LinkedHashMap<>();
+        Map<String, Integer> restartsByJob = new LinkedHashMap<>();
         for (var job : jobs.entrySet()) {
-            long r = -1;
-            for (int attempt = 0; attempt < 40 && r < 0; attempt++) { // the REST metric fetcher is lazy
-                r = flink.restarts(job.getValue());
-                Thread.sleep(r < 0 ? 500 : 0);
-            }
-            restartsByJob.put(job.getKey(), r);
+            restartsByJob.put(job.getKey(), flink.failovers(job.getValue()));
         }
-        long restarts = restartsByJob.values().stream().mapToLong(r -> Math.max(0, r)).sum();
+        long restarts = restartsByJob.values().stream().mapToInt(Integer::intValue).sum();
         String report = String.format("{\"utterances\": %d, \"captions\": %d, \"lost\": %d, \"duplicated\": %d,"
                         + " \"taskmanager_kill_to_first_new_caption_ms\": %d, \"broker_restart_to_first_new_caption_ms\": %d,"
                         + " \"broker_down_ms\": %d, \"restarts_cloud\": %d, \"restarts_edge\": %d}",
@@ -162,6 +159,28 @@ class LocalClusterIT {
                     e.getKey() + " equals the clean run: " + c.getText());
         }
         assertTrue(restarts >= 1, "the drills did make a job fail over (restarts " + restarts + ")");
+    }
+
+    /** The same jar through Flink's own CLI (what bin/flink run does), its main class from the manifest. */
+    @Test
+    @org.junit.jupiter.api.Order(2)
+    void flinkRunAcceptsTheJobJar() throws Exception {
+        Path settings = dir.resolve("sec.properties"); // written by submit.sh
+        Process run = start("deploy/local/flink.sh", "run", "-d", System.getProperty("sec.job.jar"), "--config",
+                settings.toString(), "--kafka.group-id-prefix", "flink-run", "--kafka.transactional-id-prefix", "flink-run");
+        String out = new String(run.getInputStream().readAllBytes());
+        assertTrue(run.waitFor(2, TimeUnit.MINUTES));
+        assertEquals(0, run.exitValue(), out);
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("JobID ([0-9a-f]{32})").matcher(out);
+        assertTrue(id.find(), out);
+        FlinkRest flink = new FlinkRest("http://127.0.0.1:" + env.get("SEC_FLINK_REST_PORT"));
+        assertEquals("sec-edge", flink.get("jobs/" + id.group(1)).path("name").asText(), "the manifest's main class ran");
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (!flink.jobState(id.group(1)).equals("RUNNING") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(250);
+        }
+        assertEquals("RUNNING", flink.jobState(id.group(1)));
+        flink.cancel(id.group(1));
     }
 
     /** Final captions as a read_committed consumer sees them, with the time each arrived. */
@@ -241,6 +260,9 @@ class LocalClusterIT {
 
     private static Process start(String... command) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(REPO.toFile()).inheritIO();
+        if (command[0].endsWith("flink.sh")) {
+            pb.redirectOutput(ProcessBuilder.Redirect.PIPE); // the caller reads the job id
+        }
         pb.environment().putAll(env);
         return pb.start();
     }

@@ -15,7 +15,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.MetricOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -123,7 +122,6 @@ public final class DemoCommand implements Callable<Integer> {
             int port = freePort();
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, port);
-            conf.set(MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofSeconds(1));
             // Checkpoints to files: the JobManager's memory storage caps state at 5 MB, which
             // 200 calls' audio buffers pass (found by the soak run), and a failed checkpoint would fail the job.
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -252,28 +250,13 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * How often the job restarted (Flink's numRestarts metric, through the REST API): bad input and
-     * outages must be handled, never fail the job. -1 when the metric could not be read.
-     */
+    /** How often the job failed over (its exception history, through the REST API); bad input and outages must not. -1: unknown. */
     private static long restarts(int port, JobClient job) {
         try {
-            var http = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
-            var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/jobs/"
-                    + job.getJobID() + "/metrics?get=numRestarts")).timeout(Duration.ofSeconds(5)).build();
-            // the web frontend fetches metrics lazily: the first answers may be empty
-            for (int attempt = 0; attempt < 20; attempt++) {
-                JsonNode metrics = new ObjectMapper().readTree(http.send(request,
-                        java.net.http.HttpResponse.BodyHandlers.ofString()).body());
-                if (metrics.isArray() && metrics.size() == 1) {
-                    return metrics.get(0).get("value").asLong();
-                }
-                Thread.sleep(500);
-            }
+            return new sec.jobs.cluster.FlinkRest("http://127.0.0.1:" + port).failovers(job.getJobID().toString());
         } catch (Exception e) {
-            // reported as unknown
+            return -1;
         }
-        return -1;
     }
 
     /** Cancels the job and waits until it has ended, so no client of it outlives the broker. */

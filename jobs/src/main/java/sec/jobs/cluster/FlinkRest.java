@@ -75,10 +75,13 @@ public final class FlinkRest {
         return get("jobs/" + jobId).path("state").asText();
     }
 
-    /** How often the job restarted (Flink's numRestarts), -1 while the metric is not yet fetched. */
-    public long restarts(String jobId) throws IOException, InterruptedException {
-        JsonNode m = get("jobs/" + jobId + "/metrics?get=numRestarts");
-        return m.isArray() && m.size() == 1 ? m.get(0).path("value").asLong() : -1;
+    /**
+     * How often the job failed over: the failures in its exception history (each one a restart of the
+     * job or of a region). Not the numRestarts metric: through the REST metric fetcher it read 0 here
+     * for a job whose log shows it restarting.
+     */
+    public int failovers(String jobId) throws IOException, InterruptedException {
+        return get("jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
     }
 
     /** Registered TaskManagers and free slots ({@code GET /overview}). */
