@@ -1,6 +1,5 @@
 package sec.connectors;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -15,34 +14,28 @@ public final class TopicAdmin {
     public static List<String> createMissing(KafkaSettings settings, int partitions, short replication)
             throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(settings.clientConfig())) {
-            Set<String> existing;
-            try {
-                existing = admin.listTopics().names().get();
-            } catch (ExecutionException e) {
-                throw refused(settings, e);
-            }
-            List<NewTopic> missing = new ArrayList<>();
-            for (String t : settings.topics().all()) {
-                if (!existing.contains(t)) {
-                    missing.add(new NewTopic(t, partitions, replication));
-                }
-            }
-            admin.createTopics(missing).all().get();
-            return missing.stream().map(NewTopic::name).toList();
+            List<String> missing = missing(admin, settings, settings.topics().all());
+            admin.createTopics(missing.stream().map(t -> new NewTopic(t, partitions, replication)).toList()).all().get();
+            return missing;
         }
     }
 
     /** Which of {@code topics} the cluster does not have (a producer would wait on them, not fail). */
     public static List<String> missing(KafkaSettings settings, List<String> topics) throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(settings.clientConfig())) {
-            Set<String> existing;
-            try {
-                existing = admin.listTopics().names().get();
-            } catch (ExecutionException e) {
-                throw refused(settings, e);
-            }
-            return topics.stream().filter(t -> !existing.contains(t)).toList();
+            return missing(admin, settings, topics);
         }
+    }
+
+    private static List<String> missing(Admin admin, KafkaSettings settings, List<String> topics)
+            throws ExecutionException, InterruptedException {
+        Set<String> existing;
+        try {
+            existing = admin.listTopics().names().get();
+        } catch (ExecutionException e) {
+            throw refused(settings, e);
+        }
+        return topics.stream().filter(t -> !existing.contains(t)).toList();
     }
 
     /**
