@@ -16,10 +16,21 @@ import sec.inference.drafter.DraftSession;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
 import sec.inference.model.ModelManifest;
+import sec.inference.verifier.Verifier;
+import sec.jobs.bench.VerifierBatchBench;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import sec.inference.audio.ChannelSegmenter;
+import sec.jobs.bench.EdgeThroughputBench;
+import sec.operators.SegmenterConfig;
+import sec.operators.Utterance;
+import sec.schemas.AudioFrame;
+import sec.schemas.Channel;
 
 /**
- * {@code sec bench}: measures the pipeline's parts. For now the drafter's bare decoding loop on one
- * thread (greedy, KV cache) over a held-out utterance; the performance issue adds the rest.
+ * {@code sec bench}: measures the pipeline's parts: the drafter's bare decoding loop on one thread
+ * (greedy, KV cache) over a held-out utterance, and the verifier's blocks per second by batch size.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints JSON.")
 public final class BenchCommand implements Callable<Integer> {
@@ -52,13 +63,40 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("drafter_tokens_per_caption", r[1]);
             result.put("utterance", wav.getFileName().toString());
             result.put("threads", 1);
+            try (Verifier verifier = Verifier.load(manifest)) {
+                Map<Integer, Double> bps = VerifierBatchBench.blocksPerSecond(verifier, audio, prompt, 12, 4,
+                        new int[] {1, 8, 32}, seconds / 2);
+                bps.forEach((b, v) -> result.put("verifier_blocks_per_s_batch_" + b, Math.round(v * 10) / 10.0));
+                result.put("verifier_batch_speedup_32", Math.round(bps.get(32) / bps.get(1) * 100) / 100.0);
+                result.put("verifier_device", "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
+            }
         }
+        List<Utterance> base = utterances(models.resolve("calls/call-01-en.wav"), "call-01-en", "en");
+        int count = quick ? 250 : 1000; // ~3 s and ~12 s of drafting here
+        double[] bare = EdgeThroughputBench.bare(manifest, base, count);
+        double[] flink = EdgeThroughputBench.flink(models.resolve("bundled").toString(), base, count);
+        result.put("edge_utterances", count);
+        result.put("drafter_tokens_per_s_edge_bare", Math.round(bare[0] * 10) / 10.0);
+        result.put("drafter_tokens_per_s_flink", Math.round(flink[0] * 10) / 10.0);
+        result.put("flink_vs_bare", Math.round(flink[0] / bare[0] * 1000) / 1000.0);
         String json = result.toPrettyString();
         spec.commandLine().getOut().println(json);
         if (out != null) {
             Files.writeString(out, json);
         }
         return 0;
+    }
+
+    /** The utterances the segmenter cuts from a bundled call, both channels. */
+    private static List<Utterance> utterances(Path wav, String callId, String lang) throws Exception {
+        List<AudioFrame> frames = CallFrames.of(callId, wav, lang);
+        List<Utterance> out = new ArrayList<>();
+        for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER}) {
+            for (ChannelSegmenter.Segment s : CallFrames.segments(frames, ch, SegmenterConfig.defaults().reorderWindowFrames())) {
+                out.add(new Utterance(callId, ch.name(), lang, s.startMs(), s.startMs() + s.samples().length / 8, s.samples()));
+            }
+        }
+        return out;
     }
 
     /** Greedy captions of one utterance, repeated for {@code seconds}: {tokens per second, tokens per caption}. */

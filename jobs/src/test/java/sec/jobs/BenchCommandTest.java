@@ -23,6 +23,13 @@ class BenchCommandTest {
         JsonNode json = new ObjectMapper().readTree(Files.readString(out));
         assertTrue(json.get("drafter_tokens_per_s_bare").asDouble() > 0, json.toString());
         assertTrue(json.get("drafter_tokens_per_caption").asDouble() >= 1, json.toString());
+        assertTrue(json.get("verifier_blocks_per_s_batch_1").asDouble() > 0, json.toString());
+        assertEquals(json.get("verifier_blocks_per_s_batch_32").asDouble() / json.get("verifier_blocks_per_s_batch_1").asDouble(),
+                json.get("verifier_batch_speedup_32").asDouble(), 0.01, "the speedup is the ratio of the two rates");
+        assertEquals(250, json.get("edge_utterances").asInt());
+        assertTrue(json.get("drafter_tokens_per_s_flink").asDouble() > 0, json.toString());
+        assertEquals(json.get("drafter_tokens_per_s_flink").asDouble() / json.get("drafter_tokens_per_s_edge_bare").asDouble(),
+                json.get("flink_vs_bare").asDouble(), 0.002);
         assertEquals(json, new ObjectMapper().readTree(stdout.toString()));
     }
 }
