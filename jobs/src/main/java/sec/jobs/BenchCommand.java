@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import sec.inference.audio.ChannelSegmenter;
+import sec.jobs.bench.DrafterBatchBench;
 import sec.jobs.bench.EdgeThroughputBench;
 import sec.operators.SegmenterConfig;
 import sec.operators.Utterance;
@@ -63,6 +64,20 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("drafter_tokens_per_caption", r[1]);
             result.put("utterance", wav.getFileName().toString());
             result.put("threads", 1);
+            List<EncodedAudio> calls = new ArrayList<>();
+            List<long[]> prompts = new ArrayList<>();
+            for (String lang : new String[] {"en", "zh"}) {
+                try (var files = Files.list(models.resolve("eval").resolve(lang))) {
+                    for (Path w : files.filter(p -> p.toString().endsWith(".wav")).sorted().limit(8).toList()) {
+                        calls.add(drafter.encode(new FeatureExtractor(manifest.mel()).features(WavReader.read(w), 0, w.toString())));
+                        prompts.add(manifest.prompt(lang));
+                    }
+                }
+            }
+            double[] batched = DrafterBatchBench.rates(drafter, calls, prompts, manifest.eos(), 48, seconds / 2);
+            result.put("drafter_tokens_per_s_batch_1", Math.round(batched[0] * 10) / 10.0);
+            result.put("drafter_tokens_per_s_batched_16", Math.round(batched[1] * 10) / 10.0);
+            result.put("drafter_batched_speedup_16", Math.round(batched[1] / batched[0] * 100) / 100.0);
             try (Verifier verifier = Verifier.load(manifest)) {
                 Map<Integer, Double> bps = VerifierBatchBench.blocksPerSecond(verifier, audio, prompt, 12, 4,
                         new int[] {1, 8, 32}, seconds / 2);

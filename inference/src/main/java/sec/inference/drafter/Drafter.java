@@ -67,6 +67,18 @@ public final class Drafter implements AutoCloseable {
         return vocabSize;
     }
 
+    OrtEnvironment environment() {
+        return env;
+    }
+
+    OrtSession decoderSession() {
+        return decoder;
+    }
+
+    ModelManifest.DrafterSpec spec() {
+        return spec;
+    }
+
     /** Loads the three ONNX files named by the manifest, each with {@code threads} intra-op threads. */
     public static Drafter load(ModelManifest manifest, int threads) {
         return new Drafter(manifest, threads);
