@@ -15,14 +15,23 @@ public final class KafkaIO {
     /** Reads one record type; malformed records come out as Left(DeadLetter). Committed data only. */
     public static <T extends SpecificRecordBase> KafkaSource<Either<DeadLetter, T>> source(
             KafkaSettings settings, String topic, Class<T> type, String group, OffsetsInitializer start) {
-        return KafkaSource.<Either<DeadLetter, T>>builder()
+        return source(settings, topic, type, group, start, null);
+    }
+
+    /** As {@link #source(KafkaSettings, String, Class, String, OffsetsInitializer)}, ending at {@code stop} when not null (benchmarks, replays). */
+    public static <T extends SpecificRecordBase> KafkaSource<Either<DeadLetter, T>> source(
+            KafkaSettings settings, String topic, Class<T> type, String group, OffsetsInitializer start, OffsetsInitializer stop) {
+        var b = KafkaSource.<Either<DeadLetter, T>>builder()
                 .setProperties(settings.clientConfig())
                 .setTopics(topic)
                 .setGroupId(settings.groupIdPrefix() + "-" + group)
                 .setStartingOffsets(start)
                 .setProperty("isolation.level", "read_committed")
-                .setDeserializer(new AvroDeserialization<>(type))
-                .build();
+                .setDeserializer(new AvroDeserialization<>(type));
+        if (stop != null) {
+            b.setBounded(stop);
+        }
+        return b.build();
     }
 
     /**

@@ -22,7 +22,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import sec.inference.audio.ChannelSegmenter;
+import sec.connectors.EmbeddedKafka;
+import sec.connectors.KafkaSettings;
+import sec.connectors.TopicAdmin;
 import sec.jobs.bench.DrafterBatchBench;
+import sec.jobs.bench.KafkaThroughputBench;
+import sec.jobs.bench.RealtimeLoadBench;
 import sec.jobs.bench.EdgeThroughputBench;
 import sec.operators.SegmenterConfig;
 import sec.operators.Utterance;
@@ -43,6 +48,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "also write the JSON to this file")
     Path out;
+
+    @Option(names = "--max-calls", defaultValue = "128", description = "the stepped real-time load stops here"
+            + " (8, 16, 24, 32, 48, 64, 96, 128 calls; ~1 min a step; not in --quick)")
+    int maxCalls;
 
     @Override
     public Integer call() throws Exception {
@@ -94,6 +103,42 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("drafter_tokens_per_s_edge_bare", Math.round(bare[0] * 10) / 10.0);
         result.put("drafter_tokens_per_s_flink", Math.round(flink[0] * 10) / 10.0);
         result.put("flink_vs_bare", Math.round(flink[0] / bare[0] * 1000) / 1000.0);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+            TopicAdmin.createMissing(settings, 1, (short) 1);
+            List<List<AudioFrame>> calls = new ArrayList<>();
+            try (var wavs = Files.list(models.resolve("calls"))) {
+                for (Path w : wavs.filter(p -> p.toString().endsWith(".wav")).sorted().toList()) {
+                    String id = w.getFileName().toString().replace(".wav", "");
+                    calls.add(CallFrames.of(id, w, id.contains("-zh") ? "zh" : "en"));
+                }
+            }
+            String frames = settings.topics().frames();
+            long n = KafkaThroughputBench.fill(settings, frames, calls, quick ? 3 : 10);
+            double passthrough = KafkaThroughputBench.passthrough(settings, frames, settings.topics().deadLetters());
+            double pipeline = KafkaThroughputBench.edgeFrames(settings, frames);
+            result.put("kafka_frames", n);
+            result.put("kafka_passthrough_records_per_s", Math.round(passthrough));
+            result.put("pipeline_frames_per_s", Math.round(pipeline));
+            result.put("pipeline_vs_passthrough", Math.round(pipeline / passthrough * 1000) / 1000.0);
+            result.put("realtime_calls_per_ingestion_core", Math.round(pipeline / (2 * 1000.0 / CallFrames.FRAME_MS)));
+        }
+        if (!quick) {
+            RealtimeLoadBench.Result load = RealtimeLoadBench.run(new int[] {8, 16, 24, 32, 48, 64, 96, 128}, 40, 500,
+                    calls -> calls <= maxCalls);
+            result.put("max_realtime_calls", load.passedCalls());
+            result.put("realtime_rtt_ms", 40);
+            if (load.passed() != null) {
+                for (String k : new String[] {"p50_caption_latency_ms", "p95_caption_latency_ms", "p99_caption_latency_ms", "timeouts"}) {
+                    result.put("realtime_" + k, load.passed().path(k).asLong());
+                }
+            }
+            if (load.failed() != null) {
+                result.put("realtime_next_step_p95_caption_latency_ms", load.failed().path("p95_caption_latency_ms").asLong());
+                result.put("realtime_next_step_captions_missing", load.failed().path("utterances").asLong()
+                        - load.failed().path("captions").asLong());
+            }
+        }
         String json = result.toPrettyString();
         spec.commandLine().getOut().println(json);
         if (out != null) {

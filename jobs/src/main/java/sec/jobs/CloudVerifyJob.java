@@ -1,7 +1,6 @@
 package sec.jobs;
 
 import java.util.concurrent.TimeUnit;
-import org.apache.flink.api.common.functions.FilterFunction;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -47,10 +46,10 @@ public final class CloudVerifyJob {
 
     /**
      * As {@link #kafka(StreamExecutionEnvironment, KafkaSettings, Config)}, with requests first passed
-     * through {@code reachable} (fault injection: a request it refuses is lost on the way).
+     * through {@code link} (emulation: an outage that loses requests, a round-trip delay), when not null.
      */
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c,
-            FilterFunction<VerifyRequest> reachable) {
+            java.util.function.UnaryOperator<DataStream<VerifyRequest>> link) {
         BundleCheck.cloud(java.nio.file.Path.of(c.modelDir())); // a broken bundle stops the submission, not each subtask
         TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
         var topics = kafka.topics();
@@ -60,8 +59,7 @@ public final class CloudVerifyJob {
         var requests = env.fromSource(KafkaIO.source(kafka, topics.requests(), VerifyRequest.class, "cloud-requests",
                 OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "requests").uid("requests-source")
                 .process(new DeadLetterSplit<>()).name("requests-decode").uid("requests-decode");
-        DataStream<VerifyRequest> arriving = reachable == null ? requests
-                : requests.filter(reachable).name("verifier-reachable").uid("verifier-reachable");
+        DataStream<VerifyRequest> arriving = link == null ? requests : link.apply(requests);
         define(contexts, arriving, c, KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
                 DeliveryGuarantee.AT_LEAST_ONCE));
         contexts.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(requests.getSideOutput(DeadLetterSplit.DEAD_LETTERS))

@@ -94,6 +94,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " (real time; with --fast every frame is sent at once anyway)")
     long staggerMs;
 
+    @Option(names = "--rtt-ms", defaultValue = "0", description = "emulate an edge-cloud link with this round-trip time"
+            + " (each verification request reaches the verifier this much later)")
+    long rttMs;
+
     @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
     int timeoutS;
 
@@ -132,8 +136,10 @@ public final class DemoCommand implements Callable<Integer> {
             String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
             SpeculationConfig spec = speculation.applyTo(SpeculationConfig.defaults());
             long outageFrom = System.currentTimeMillis() + faults.outageStart().toMillis();
+            VerifierOutage outage = faults.outage().isZero() ? null
+                    : new VerifierOutage(outageFrom, outageFrom + faults.outage().toMillis());
             CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000),
-                    faults.outage().isZero() ? null : new VerifierOutage(outageFrom, outageFrom + faults.outage().toMillis()));
+                    outage == null && rttMs == 0 ? null : requests -> link(requests, outage));
             EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
             JobClient job = env.executeAsync("sec-demo");
             out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   %d calls, %d utterances expected%nlog: %s%n%n",
@@ -170,6 +176,15 @@ public final class DemoCommand implements Callable<Integer> {
             Files.writeString(summaryFile, summary.json().toPrettyString());
         }
         return summary.complete() ? 0 : 1;
+    }
+
+    /** The emulated edge–cloud link: requests lost in an outage, the rest arriving one RTT late. */
+    private org.apache.flink.streaming.api.datastream.DataStream<VerifyRequest> link(
+            org.apache.flink.streaming.api.datastream.DataStream<VerifyRequest> requests, VerifierOutage outage) {
+        var arriving = outage == null ? requests : requests.filter(outage).name("verifier-reachable").uid("verifier-reachable");
+        return rttMs == 0 ? arriving : org.apache.flink.streaming.api.datastream.AsyncDataStream.orderedWait(arriving,
+                new sec.jobs.inject.LinkDelay(rttMs), rttMs + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS, 1000)
+                .name("link-rtt").uid("link-rtt");
     }
 
     private static SegmenterConfig segmenter() {

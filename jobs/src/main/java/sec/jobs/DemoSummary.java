@@ -162,6 +162,7 @@ final class DemoSummary {
         }
         o.put("p50_caption_latency_ms", percentile(50));
         o.put("p95_caption_latency_ms", percentile(95));
+        o.put("p99_caption_latency_ms", percentile(99));
         if (heapBeforeMb >= 0) {
             o.put("heap_before_mb", heapBeforeMb);
             heapMb.forEach(o.putArray("heap_after_gc_mb")::add);

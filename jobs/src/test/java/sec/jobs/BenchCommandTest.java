@@ -27,6 +27,9 @@ class BenchCommandTest {
         assertEquals(json.get("verifier_blocks_per_s_batch_32").asDouble() / json.get("verifier_blocks_per_s_batch_1").asDouble(),
                 json.get("verifier_batch_speedup_32").asDouble(), 0.01, "the speedup is the ratio of the two rates");
         assertEquals(250, json.get("edge_utterances").asInt());
+        assertTrue(json.get("kafka_passthrough_records_per_s").asDouble() > 0 && json.get("pipeline_frames_per_s").asDouble() > 0,
+                json.toString());
+        assertTrue(json.get("kafka_frames").asLong() > 100_000, "3 copies of the 8 bundled calls' frames");
         assertEquals(json.get("drafter_tokens_per_s_batched_16").asDouble() / json.get("drafter_tokens_per_s_batch_1").asDouble(),
                 json.get("drafter_batched_speedup_16").asDouble(), 0.01);
         assertTrue(json.get("drafter_tokens_per_s_flink").asDouble() > 0, json.toString());
