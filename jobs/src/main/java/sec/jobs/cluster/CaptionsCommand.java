@@ -5,9 +5,7 @@ import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Properties;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -53,17 +51,24 @@ public final class CaptionsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         KafkaSettings kafka = cluster.kafka();
         Properties c = kafka.clientConfig();
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, kafka.groupIdPrefix() + "-captions-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
         PrintWriter stdout = spec.commandLine().getOut();
         int seen = 0;
         try (Writer file = outFile == null ? null : Files.newBufferedWriter(outFile);
                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             PrintWriter out = file == null ? stdout : new PrintWriter(file);
-            consumer.subscribe(List.of(partials ? kafka.topics().partials() : kafka.topics().captions()));
+            // No consumer group: a tail needs none, and a group member that rejoins after a broker restart
+            // re-reads from its last committed offset (the cluster drill saw that as duplicate captions).
+            String topic = partials ? kafka.topics().partials() : kafka.topics().captions();
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            if (fromBeginning) {
+                consumer.seekToBeginning(partitions);
+            } else {
+                consumer.seekToEnd(partitions);
+            }
             long lastCaption = System.currentTimeMillis();
             while ((count == null || seen < count) && (idleS == null || System.currentTimeMillis() - lastCaption < idleS * 1000L)) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
