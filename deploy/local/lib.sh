@@ -81,6 +81,9 @@ restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 1000
 restart-strategy.fixed-delay.delay: 1 s
 metrics.fetcher.update-interval: 1000
+# every process serves Prometheus text on the first free port of the range (JobManager first)
+metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory
+metrics.reporter.prom.port: ${SEC_PROMETHEUS_PORTS:-19250-19270}
 # A killed TaskManager is noticed by missed heartbeats (its tasks may have no network partner that
 # would notice sooner); Flink's defaults (10 s interval, 2 failed RPCs or 50 s) took 18 s here.
 heartbeat.interval: 1000

@@ -94,6 +94,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " (real time; with --fast every frame is sent at once anyway)")
     long staggerMs;
 
+    @Option(names = "--metrics-snapshot", paramLabel = "FILE", description = "before stopping, save what the"
+            + " Prometheus endpoint shows (all Flink and pipeline metrics) to this file")
+    Path metricsSnapshot;
+
     @Option(names = "--rtt-ms", defaultValue = "0", description = "emulate an edge-cloud link with this round-trip time"
             + " (each verification request reaches the verifier this much later)")
     long rttMs;
@@ -124,8 +128,12 @@ public final class DemoCommand implements Callable<Integer> {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.createMissing(settings, 4, (short) 1);
             int port = freePort();
+            int metricsPort = freePort();
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, port);
+            conf.addAll(Configuration.fromMap(Map.of(
+                    "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                    "metrics.reporter.prom.port", String.valueOf(metricsPort))));
             // Checkpoints to files: the JobManager's memory storage caps state at 5 MB, which
             // 200 calls' audio buffers pass (found by the soak run), and a failed checkpoint would fail the job.
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -142,8 +150,9 @@ public final class DemoCommand implements Callable<Integer> {
                     outage == null && rttMs == 0 ? null : requests -> link(requests, outage));
             EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
             JobClient job = env.executeAsync("sec-demo");
-            out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   %d calls, %d utterances expected%nlog: %s%n%n",
-                    kafka.bootstrapServers(), port, streams.size(), expected, System.getProperty("sec.log.file",
+            out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   metrics: http://127.0.0.1:%d/metrics%n"
+                    + "%d calls, %d utterances expected%nlog: %s%n%n",
+                    kafka.bootstrapServers(), port, metricsPort, streams.size(), expected, System.getProperty("sec.log.file",
                             Path.of(System.getProperty("java.io.tmpdir"), "sec.log").toString()));
             if (faults.any()) {
                 out.printf("injecting: %d bad records; verifier unreachable for %d s from %+.1f s%n%n", bad.size(),
@@ -167,6 +176,9 @@ public final class DemoCommand implements Callable<Integer> {
                     summary.heap(heap.beforeMb(), heap.samplesMb(), heap.afterMb());
                 }
                 summary.restarts(restarts(port, job));
+                if (metricsSnapshot != null) {
+                    Files.writeString(metricsSnapshot, scrape(metricsPort));
+                }
                 stop(job);
             }
         }
@@ -272,6 +284,12 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (Exception e) {
             return -1;
         }
+    }
+
+    private static String scrape(int port) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     }
 
     /** Cancels the job and waits until it has ended, so no client of it outlives the broker. */

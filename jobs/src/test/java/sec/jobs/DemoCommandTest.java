@@ -20,7 +20,8 @@ class DemoCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-                "demo", "--calls", "2", "--lang", "both", "--fast", "--summary", summary.toString(), "--timeout-s", "300");
+                "demo", "--calls", "2", "--lang", "both", "--fast", "--summary", summary.toString(), "--timeout-s", "300",
+                "--metrics-snapshot", tmp.resolve("metrics.txt").toString());
         assertEquals(0, code, out + "\n" + err);
         JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
         for (String key : new String[] {"calls", "utterances", "captions", "tokens_drafted", "tokens_sent", "rho",
@@ -34,6 +35,31 @@ class DemoCommandTest {
         assertTrue(out.toString().contains("Flink web UI: http://127.0.0.1:"), out.toString());
         double accuracy = s.get("emotion_accuracy").asDouble(-1);
         assertTrue(accuracy >= 0 && accuracy <= 1, "emotions scored against the calls' script: " + s);
+
+        // the pipeline's Flink metrics at the Prometheus endpoint (a healthy run: no timeouts, an idle queue at the end)
+        assertTrue(out.toString().contains("metrics: http://127.0.0.1:"), out.toString());
+        java.util.Map<String, Double> m = operatorMetrics(tmp.resolve("metrics.txt"));
+        assertEquals((double) s.get("tokens_drafted").asInt(), m.get("tokensDrafted"), "the counter agrees with the captions");
+        assertEquals((double) s.get("tokens_sent").asInt(), m.get("tokensSent"));
+        for (String positive : new String[] {"tokensAccepted", "tokensCorrected", "rho", "acceptanceRate", "gamma", "tau",
+                "verificationRoundTripMs_count", "callStateBytes_count", "verifierBatchSize_count"}) {
+            assertTrue(m.getOrDefault(positive, 0.0) > 0, positive + " > 0 in " + m);
+        }
+        for (String present : new String[] {"tokensTimedOut", "verifierQueueDepth", "activeCalls", "verdictsStale"}) {
+            assertTrue(m.containsKey(present), present + " is reported: " + m.keySet());
+        }
+    }
+
+    /** Operator metrics of a Prometheus scrape, summed over subtasks and series, by name. */
+    private static java.util.Map<String, Double> operatorMetrics(Path scrape) throws Exception {
+        java.util.Map<String, Double> m = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(scrape)) {
+            if (line.startsWith("flink_taskmanager_job_task_operator_")) {
+                String name = line.substring("flink_taskmanager_job_task_operator_".length()).replaceAll("[{ ].*", "");
+                m.merge(name, Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)), Double::sum);
+            }
+        }
+        return m;
     }
 
     /**
@@ -48,7 +74,7 @@ class DemoCommandTest {
         StringWriter err = new StringWriter();
         int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "2",
                 "--fast", "--inject", "bad-frames=0.05,verifier-outage=20s", "--summary", summary.toString(),
-                "--timeout-s", "300");
+                "--timeout-s", "300", "--metrics-snapshot", tmp.resolve("metrics.txt").toString());
         assertEquals(0, code, out + "\n" + err);
         JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
         assertEquals(s.get("utterances").asInt(), s.get("captions").asInt(), s.toString());
@@ -59,6 +85,8 @@ class DemoCommandTest {
         assertTrue(s.get("unverified_captions").asInt() > 0, s.toString());
         assertEquals(0, s.get("captions_missing_unverified_marks").asInt(), s.toString());
         assertEquals(0, s.get("job_restarts").asInt(), "bad input and the outage never failed the job: " + s);
+        assertEquals((double) s.get("timeouts").asInt(), operatorMetrics(tmp.resolve("metrics.txt")).get("tokensTimedOut"),
+                "timed-out tokens counted as the captions mark them");
     }
 
     /** A bundle whose decoder is missing: the demo refuses to start, with one line naming the file. */

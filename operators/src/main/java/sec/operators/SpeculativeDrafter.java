@@ -18,7 +18,6 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
-import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
@@ -73,9 +72,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     private transient AcceptancePolicy acceptance;
     private transient MapState<String, UtteranceDecoding> utterances;
     private transient ValueState<byte[]> callCredit;
-    private transient Counter staleVerdicts;
-    private transient Counter unusableVerdicts;
-    private transient Counter overLimit;
+    private transient DrafterMetrics metrics;
 
     public SpeculativeDrafter(DrafterConfig config) {
         this.config = config;
@@ -95,9 +92,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         // a call's end is not signalled, so its credit goes when the call has been quiet this long
         credit.enableTimeToLive(StateTtlConfig.newBuilder(CREDIT_IDLE_TTL).build());
         callCredit = getRuntimeContext().getState(credit);
-        staleVerdicts = getRuntimeContext().getMetricGroup().counter("verdictsStale");
-        unusableVerdicts = getRuntimeContext().getMetricGroup().counter("verdictsUnusable");
-        overLimit = getRuntimeContext().getMetricGroup().counter("utterancesFinishedOverLimit");
+        metrics = new DrafterMetrics(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -129,6 +124,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         CreditPolicy credit = credit();
         makeRoom(credit, ctx, out);
         advance(new UtteranceDecoding(u, ctx.timerService().currentProcessingTime(), state), credit, ctx, out);
+        metrics.callState(stateBytes());
     }
 
     /**
@@ -147,7 +143,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         if (open < config.maxOpenUtterances()) {
             return;
         }
-        overLimit.inc();
+        metrics.overLimit.inc();
         decoder(oldest, credit).finishOnEdge();
         advance(oldest, credit, ctx, out);
     }
@@ -157,16 +153,17 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         // keyed by call: a verdict naming another call's utterance finds nothing here
         UtteranceDecoding ud = utterances.get(v.getUtteranceId());
         if (ud == null || !ud.state.expects(v.getBlockId(), v.getEpoch())) {
-            staleVerdicts.inc(); // a discarded block, a timed-out one, an old epoch, a finished utterance
+            metrics.staleVerdicts.inc(); // a discarded block, a timed-out one, an old epoch, a finished utterance
             return;
         }
+        metrics.roundTrip(ctx.timerService().currentProcessingTime() - v.getSentAtMs());
         CreditPolicy credit = credit();
         DraftBlock oldest = ud.state.pending();
         SpeculativeDecoder decoder = decoder(ud, credit);
         Decision d = new Decision(v.getAccepted(), v.getCorrection() == null ? Decision.NONE : v.getCorrection(),
                 v.getBonus() == null ? Decision.NONE : v.getBonus());
         if (!decoder.fits(v.getBlockId(), v.getEpoch(), d)) {
-            unusableVerdicts.inc();
+            metrics.unusableVerdicts.inc();
             LOG.debug("verdict for {} block {} does not fit it: {}", v.getUtteranceId(), v.getBlockId(), d);
         }
         decoder.applyVerdict(v.getBlockId(), v.getEpoch(), d);
@@ -175,6 +172,16 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             ud.deadlineMs = 0;
         }
         advance(ud, credit, ctx, out);
+        metrics.callState(stateBytes());
+    }
+
+    /** KV cache bytes of the call's open utterances (the bulk of its state). */
+    private long stateBytes() throws Exception {
+        long bytes = 0;
+        for (UtteranceDecoding ud : utterances.values()) {
+            bytes += ud.state.session().cache().bytes();
+        }
+        return bytes;
     }
 
     @Override
@@ -231,6 +238,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             }
         }
         keep(credit);
+        metrics.inForce(ud.state.controller());
         if (!decoder.finished()) {
             if (ud.deadlineMs == 0) {
                 ud.deadlineMs = now + config.verdictDeadlineMs();
@@ -243,7 +251,9 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         if (ud.deadlineMs != 0) {
             ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
         }
-        out.collect(caption(ud, true, now));
+        EmotionCaption done = caption(ud, true, now);
+        metrics.caption(done, now);
+        out.collect(done);
         utterances.remove(ud.utterance.utteranceId);
     }
 

@@ -48,6 +48,11 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
         batching = new BatchingVerifier(new VerificationService(verifier, manifest, speculation), maxBatch, maxWaitMs,
                 queueCapacity);
         modelId = manifest.name();
+        var metrics = getRuntimeContext().getMetricGroup();
+        var batchSize = metrics.histogram("verifierBatchSize",
+                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+        batching.onBatch(batchSize::update);
+        metrics.gauge("verifierQueueDepth", (org.apache.flink.metrics.Gauge<Integer>) batching::queueDepth);
     }
 
     @Override

@@ -25,6 +25,7 @@ public final class BatchingVerifier implements AutoCloseable {
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
     private volatile boolean running = true;
+    private volatile java.util.function.IntConsumer onBatch = size -> { };
 
     public BatchingVerifier(VerificationService service, int maxBatch, long maxWaitMs, int capacity) {
         if (maxBatch < 1 || maxWaitMs < 0 || capacity < maxBatch) {
@@ -57,6 +58,11 @@ public final class BatchingVerifier implements AutoCloseable {
     /** Requests scored so far; requests() / batches() is the mean batch size. */
     public long requests() {
         return requests.get();
+    }
+
+    /** Told the size of every batch scored (metrics). */
+    public void onBatch(java.util.function.IntConsumer listener) {
+        this.onBatch = listener;
     }
 
     public int queueDepth() {
@@ -99,6 +105,7 @@ public final class BatchingVerifier implements AutoCloseable {
             List<Decision> decisions = service.verify(tasks);
             batches.incrementAndGet();
             requests.addAndGet(batch.size());
+            onBatch.accept(batch.size());
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result().complete(decisions.get(i));
             }

@@ -1,0 +1,93 @@
+package sec.operators;
+
+import java.util.ArrayDeque;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import sec.inference.decode.BlockController;
+import sec.schemas.EmotionCaption;
+
+/**
+ * The edge drafter's Flink metrics: tokens drafted, sent, accepted, corrected and timed out
+ * (counters over final captions); ρ and the acceptance rate over the last minute's captions, and the
+ * γ and τ last in force (gauges); the verification round trip and a call's state size (histograms);
+ * verdicts that were stale or unusable and utterances finished over the limit (counters).
+ */
+final class DrafterMetrics {
+    static final long WINDOW_MS = 60_000;
+
+    private record Done(long atMs, int drafted, int sent, int accepted) {}
+
+    private final Counter drafted;
+    private final Counter sent;
+    private final Counter accepted;
+    private final Counter corrected;
+    private final Counter timedOut;
+    final Counter staleVerdicts;
+    final Counter unusableVerdicts;
+    final Counter overLimit;
+    private final Histogram roundTripMs;
+    private final Histogram callStateBytes;
+    private final ArrayDeque<Done> window = new ArrayDeque<>();
+    private volatile int gamma;
+    private volatile double tau;
+
+    DrafterMetrics(MetricGroup group) {
+        drafted = group.counter("tokensDrafted");
+        sent = group.counter("tokensSent");
+        accepted = group.counter("tokensAccepted");
+        corrected = group.counter("tokensCorrected");
+        timedOut = group.counter("tokensTimedOut");
+        staleVerdicts = group.counter("verdictsStale");
+        unusableVerdicts = group.counter("verdictsUnusable");
+        overLimit = group.counter("utterancesFinishedOverLimit");
+        group.gauge("rho", (Gauge<Double>) () -> ratio(false));
+        group.gauge("acceptanceRate", (Gauge<Double>) () -> ratio(true));
+        group.gauge("gamma", (Gauge<Integer>) () -> gamma);
+        group.gauge("tau", (Gauge<Double>) () -> tau);
+        roundTripMs = group.histogram("verificationRoundTripMs", new DescriptiveStatisticsHistogram(1000));
+        callStateBytes = group.histogram("callStateBytes", new DescriptiveStatisticsHistogram(1000));
+    }
+
+    /** A final caption went out. */
+    synchronized void caption(EmotionCaption c, long nowMs) {
+        drafted.inc(c.getDrafted());
+        sent.inc(c.getSent());
+        accepted.inc(c.getAccepted());
+        corrected.inc(c.getCorrected());
+        timedOut.inc(c.getTimeouts());
+        window.addLast(new Done(nowMs, c.getDrafted(), c.getSent(), c.getAccepted()));
+        while (!window.isEmpty() && window.peekFirst().atMs() < nowMs - WINDOW_MS) {
+            window.removeFirst();
+        }
+    }
+
+    /** ρ = sent / drafted, or the acceptance rate = accepted / sent, over the window (0 when empty). */
+    private synchronized double ratio(boolean acceptance) {
+        long d = 0;
+        long s = 0;
+        long a = 0;
+        for (Done x : window) {
+            d += x.drafted();
+            s += x.sent();
+            a += x.accepted();
+        }
+        long den = acceptance ? s : d;
+        return den == 0 ? 0 : (double) (acceptance ? a : s) / den;
+    }
+
+    void inForce(BlockController controller) {
+        gamma = controller.gamma();
+        tau = controller.tau();
+    }
+
+    void roundTrip(long ms) {
+        roundTripMs.update(Math.max(0, ms));
+    }
+
+    void callState(long bytes) {
+        callStateBytes.update(bytes);
+    }
+}
