@@ -18,14 +18,14 @@ public record KafkaSettings(
 
     /** Topic names; the defaults are DESIGN.md's. */
     public record Topics(String frames, String contexts, String requests, String verdicts, String captions,
-            String partials, String deadLetters) implements Serializable {
+            String partials, String deadLetters, String alerts) implements Serializable {
         public static Topics defaults() {
             return new Topics("sec.audio.frames", "sec.verify.contexts", "sec.verify.requests", "sec.verify.verdicts",
-                    "sec.captions", "sec.captions.partial", "sec.deadletter");
+                    "sec.captions", "sec.captions.partial", "sec.deadletter", "sec.alerts");
         }
 
         public java.util.List<String> all() {
-            return java.util.List.of(frames, contexts, requests, verdicts, captions, partials, deadLetters);
+            return java.util.List.of(frames, contexts, requests, verdicts, captions, partials, deadLetters, alerts);
         }
     }
 

@@ -37,6 +37,7 @@ import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
 import sec.schemas.Channel;
+import sec.schemas.EmotionAlert;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
@@ -251,16 +252,21 @@ public final class DemoCommand implements Callable<Integer> {
         AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
         AvroCodec<VerifyRequest> requests = new AvroCodec<>(VerifyRequest.class);
         AvroCodec<Verdict> verdicts = new AvroCodec<>(Verdict.class);
+        AvroCodec<EmotionAlert> alerts = new AvroCodec<>(EmotionAlert.class);
         var topics = settings.topics();
         long deadline = System.currentTimeMillis() + limit.toMillis();
         long drainUntil = Long.MAX_VALUE;
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(watchCloud ? List.of(topics.captions(), topics.deadLetters(), topics.requests(), topics.verdicts())
-                    : List.of(topics.captions(), topics.deadLetters()));
+            consumer.subscribe(watchCloud ? List.of(topics.captions(), topics.deadLetters(), topics.alerts(), topics.requests(),
+                    topics.verdicts()) : List.of(topics.captions(), topics.deadLetters(), topics.alerts()));
             while (System.currentTimeMillis() < Math.min(deadline, drainUntil)) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
                     if (r.topic().equals(topics.deadLetters())) {
                         summary.deadLetter();
+                    } else if (r.topic().equals(topics.alerts())) {
+                        EmotionAlert a = alerts.decode(r.value());
+                        summary.alert();
+                        out.printf("ALERT %-12s %-14s %s%n", a.getCallId(), a.getRule(), a.getMessage());
                     } else if (r.topic().equals(topics.requests())) {
                         summary.request(requests.decode(r.value()));
                     } else if (r.topic().equals(topics.verdicts())) {

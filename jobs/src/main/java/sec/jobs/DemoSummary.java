@@ -34,6 +34,7 @@ final class DemoSummary {
     private final List<Long> latencies = new ArrayList<>();
     private int duplicates;
     private long deadLetters;
+    private long alerts;
     private final int injectedBad;
     /** Blocks sent for verification (utterance#block#epoch → drafted tokens) and those answered. */
     private final Map<String, Integer> requested = new HashMap<>();
@@ -121,6 +122,10 @@ final class DemoSummary {
         deadLetters++;
     }
 
+    void alert() {
+        alerts++;
+    }
+
     int captions() {
         return captions.size();
     }
@@ -154,6 +159,7 @@ final class DemoSummary {
         o.put("corrected", corrected);
         o.put("timeouts", timeouts);
         o.put("dead_letters", deadLetters);
+        o.put("alerts", alerts);
         o.put("job_restarts", restarts);
         o.put("injected_bad_frames", injectedBad);
         o.put("unverified_captions", unverified);

@@ -12,7 +12,10 @@ import sec.inference.BundleCheck;
 import sec.connectors.KafkaIO;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
+import java.util.List;
+import sec.operators.AlertRule;
 import sec.operators.DrafterConfig;
+import sec.operators.EmotionAlerter;
 import sec.operators.SegmenterConfig;
 import sec.operators.SpeculativeDrafter;
 import sec.operators.Utterance;
@@ -20,6 +23,7 @@ import sec.operators.UtteranceSegmenter;
 import sec.schemas.AcousticContext;
 import sec.schemas.AudioFrame;
 import sec.schemas.DeadLetter;
+import sec.schemas.EmotionAlert;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
@@ -34,10 +38,10 @@ public final class EdgeCaptionJob {
 
     /** Where the edge job's outputs go. */
     public record Sinks(Sink<EmotionCaption> captions, Sink<EmotionCaption> partials, Sink<VerifyRequest> requests,
-            Sink<AcousticContext> contexts, Sink<DeadLetter> deadLetters) {}
+            Sink<AcousticContext> contexts, Sink<DeadLetter> deadLetters, Sink<EmotionAlert> alerts) {}
 
     public static void define(DataStream<AudioFrame> frames, DataStream<Verdict> verdicts, DataStream<DeadLetter> sourceDeadLetters,
-            SegmenterConfig segmenter, DrafterConfig drafter, Sinks sinks) {
+            SegmenterConfig segmenter, DrafterConfig drafter, List<AlertRule> rules, Sinks sinks) {
         SingleOutputStreamOperator<Utterance> utterances = frames
                 .keyBy(AudioFrame::getCallId)
                 .process(new UtteranceSegmenter(segmenter)).name("utterance-segmenter").uid("utterance-segmenter");
@@ -46,6 +50,8 @@ public final class EdgeCaptionJob {
                 .connect(verdicts.keyBy(Verdict::getCallId))
                 .process(new SpeculativeDrafter(drafter)).name("speculative-drafter").uid("speculative-drafter");
         captions.sinkTo(sinks.captions()).name("captions").uid("captions-sink");
+        captions.keyBy(EmotionCaption::getCallId).process(new EmotionAlerter(rules)).name("emotion-alerts").uid("emotion-alerts")
+                .sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
         captions.getSideOutput(SpeculativeDrafter.PARTIALS).sinkTo(sinks.partials()).name("partial-captions").uid("partials-sink");
         captions.getSideOutput(SpeculativeDrafter.REQUESTS).sinkTo(sinks.requests()).name("verify-requests").uid("requests-sink");
         captions.getSideOutput(SpeculativeDrafter.CONTEXTS).sinkTo(sinks.contexts()).name("acoustic-contexts").uid("contexts-sink");
@@ -58,6 +64,12 @@ public final class EdgeCaptionJob {
      * is loaded once here first, so a broken one stops the submission with one line naming the file.
      */
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, SegmenterConfig segmenter, DrafterConfig drafter) {
+        kafka(env, kafka, segmenter, drafter, AlertRule.parse(AlertRule.DEFAULTS));
+    }
+
+    /** As above, with the supervisor alert rules (alerts.rules). */
+    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, SegmenterConfig segmenter, DrafterConfig drafter,
+            List<AlertRule> rules) {
         BundleCheck.edge(java.nio.file.Path.of(drafter.modelDir()));
         TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
         var topics = kafka.topics();
@@ -68,20 +80,21 @@ public final class EdgeCaptionJob {
                 OffsetsInitializer.latest()), WatermarkStrategy.noWatermarks(), "verdicts").uid("verdicts-source")
                 .process(new DeadLetterSplit<>()).name("verdicts-decode").uid("verdicts-decode");
         define(frames, verdicts, frames.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(
-                        verdicts.getSideOutput(DeadLetterSplit.DEAD_LETTERS)), segmenter, drafter,
+                        verdicts.getSideOutput(DeadLetterSplit.DEAD_LETTERS)), segmenter, drafter, rules,
                 new Sinks(
                         KafkaIO.sink(kafka, topics.captions(), EmotionCaption.class, EmotionCaption::getCallId, DeliveryGuarantee.EXACTLY_ONCE),
                         KafkaIO.sink(kafka, topics.partials(), EmotionCaption.class, EmotionCaption::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
                         KafkaIO.sink(kafka, topics.requests(), VerifyRequest.class, VerifyRequest::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
                         KafkaIO.sink(kafka, topics.contexts(), AcousticContext.class, AcousticContext::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
-                        KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE)));
+                        KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE),
+                        KafkaIO.sink(kafka, topics.alerts(), EmotionAlert.class, EmotionAlert::getCallId, DeliveryGuarantee.EXACTLY_ONCE)));
     }
 
     /** Entry point on a cluster ({@code flink run}, REST, the Kubernetes operator): {@code --config FILE} and {@code --key value} overrides, see {@link JobSettings}. */
     public static void main(String[] args) throws Exception {
         JobSettings s = JobSettings.fromArgs(args);
         StreamExecutionEnvironment env = s.environment();
-        kafka(env, s.kafka(), s.segmenter(), s.drafter());
+        kafka(env, s.kafka(), s.segmenter(), s.drafter(), s.alerts());
         env.execute("sec-edge");
     }
 }

@@ -26,7 +26,7 @@ import sec.operators.SegmenterConfig;
  * passes through to every Kafka client (security.protocol, sasl.*, ssl.*). One file serves both jobs.
  */
 public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism, long checkpointIntervalMs,
-        SegmenterConfig segmenter, DrafterConfig drafter, CloudVerifyJob.Config verifier) {
+        SegmenterConfig segmenter, DrafterConfig drafter, CloudVerifyJob.Config verifier, List<sec.operators.AlertRule> alerts) {
 
     public static final String CLIENT_PREFIX = "kafka.client.";
 
@@ -45,6 +45,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("kafka.topic.captions", t.captions());
         k.put("kafka.topic.partials", t.partials());
         k.put("kafka.topic.dead-letters", t.deadLetters());
+        k.put("kafka.topic.alerts", t.alerts());
         k.put("kafka.group-id-prefix", "sec");
         k.put("kafka.transactional-id-prefix", "sec");
         k.put("models.dir", "");
@@ -76,6 +77,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("verifier.async-timeout-ms", "30000");
         k.put("verifier.async-capacity", "64");
         k.put("verifier.context-ttl-ms", "600000");
+        k.put("alerts.rules", sec.operators.AlertRule.DEFAULTS);
         return java.util.Collections.unmodifiableMap(k);
     }
 
@@ -132,7 +134,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         CloudVerifyJob.Config verifier = new CloudVerifyJob.Config(models, speculation, v.integer("verifier.max-batch"),
                 v.lng("verifier.max-wait-ms"), v.lng("verifier.async-timeout-ms"), v.integer("verifier.async-capacity"),
                 v.lng("verifier.context-ttl-ms"));
-        return new JobSettings(kafka, models, v.integer("parallelism"), v.lng("checkpoint.interval-ms"), segmenter, drafter, verifier);
+        return new JobSettings(kafka, models, v.integer("parallelism"), v.lng("checkpoint.interval-ms"), segmenter, drafter, verifier,
+                sec.operators.AlertRule.parse(v.str("alerts.rules")));
     }
 
     /** Only the Kafka part (for the commands that read and write topics); unknown keys are still refused. */
@@ -154,7 +157,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         return new KafkaSettings(v.str("kafka.bootstrap-servers"), client, new KafkaSettings.Topics(
                 v.str("kafka.topic.frames"), v.str("kafka.topic.contexts"), v.str("kafka.topic.requests"),
                 v.str("kafka.topic.verdicts"), v.str("kafka.topic.captions"), v.str("kafka.topic.partials"),
-                v.str("kafka.topic.dead-letters")), v.str("kafka.group-id-prefix"), v.str("kafka.transactional-id-prefix"));
+                v.str("kafka.topic.dead-letters"), v.str("kafka.topic.alerts")), v.str("kafka.group-id-prefix"),
+                v.str("kafka.transactional-id-prefix"));
     }
 
     private static SpeculationConfig speculation(Values v) {

@@ -32,6 +32,8 @@ class DemoCommandTest {
         assertEquals(s.get("utterances").asInt(), s.get("captions").asInt());
         assertEquals(0, s.get("duplicate_captions").asInt());
         assertTrue(s.get("rho").asDouble() > 0 && s.get("rho").asDouble() < 1, s.toString());
+        assertTrue(s.get("alerts").asInt() >= 1, "call-02's customer sounds anxious twice in a row: " + s);
+        assertTrue(out.toString().contains("ALERT call-02-en"), out.toString());
         assertTrue(out.toString().contains("Flink web UI: http://127.0.0.1:"), out.toString());
         double accuracy = s.get("emotion_accuracy").asDouble(-1);
         assertTrue(accuracy >= 0 && accuracy <= 1, "emotions scored against the calls' script: " + s);

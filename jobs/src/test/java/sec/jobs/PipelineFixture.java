@@ -52,7 +52,7 @@ final class PipelineFixture {
         KafkaSettings.Topics t = KafkaSettings.Topics.defaults();
         KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), client, new KafkaSettings.Topics(
                 t.frames() + run, t.contexts() + run, t.requests() + run, t.verdicts() + run, t.captions() + run,
-                t.partials() + run, t.deadLetters() + run), "it-" + run, "it-" + run);
+                t.partials() + run, t.deadLetters() + run, t.alerts() + run), "it-" + run, "it-" + run);
         TopicAdmin.createMissing(settings, 2, (short) 1);
         return settings;
     }
