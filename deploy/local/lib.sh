@@ -203,13 +203,12 @@ start_taskmanager() { # start_taskmanager NAME
   local params jvm dynamic
   params=$(flink_params GET_TM_RESOURCE_PARAMS)
   jvm=$(sed -n 1p <<< "$params"); dynamic=$(sed -n 2p <<< "$params")
+  [[ -f $dir/pids/$1.pid ]] && alive "$1" || : > "$dir/log/$1.log" # a fresh log, so waiting on it sees this start
   # shellcheck disable=SC2086
   OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} launch "$1" java $jvm "${flink_jvm_opts[@]}" -Dlog.file="$dir/log/$1.log" \
     -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" -cp "$(classpath flink)" \
     org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$dir/conf" $dynamic
 }
-
-taskmanagers() { curl -sf "http://127.0.0.1:$rest_port/overview" | sed -n 's/.*"taskmanagers":\([0-9]*\).*/\1/p'; }
 
 wait_for_taskmanagers() { # at least N registered
   wait_for 90 "$1 TaskManagers" bash -c "[[ \$(curl -sf http://127.0.0.1:$rest_port/overview | sed -n 's/.*\"taskmanagers\":\([0-9]*\).*/\1/p') -ge $1 ]]"

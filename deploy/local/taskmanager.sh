@@ -4,6 +4,6 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 name=${1:?usage: taskmanager.sh NAME}
-before=$(taskmanagers)
 start_taskmanager "$name"
-wait_for_taskmanagers $((before + 1))
+# its own registration, not a count: a killed TaskManager may leave the count while this one joins
+wait_for 90 "$name to register" grep -q "Successful registration at resource manager" "$dir/log/$name.log"
