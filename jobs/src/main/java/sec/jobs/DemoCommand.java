@@ -276,8 +276,9 @@ public final class DemoCommand implements Callable<Integer> {
                     }
                 }
                 if (summary.complete() && drainUntil == Long.MAX_VALUE) {
-                    // what the other topics still hold was written before the last caption committed
-                    drainUntil = watchCloud ? System.currentTimeMillis() + 2_000 : 0;
+                    // alerts (and, when injecting, requests and verdicts) for the last captions commit with
+                    // the next checkpoint (every second): read on a little longer
+                    drainUntil = System.currentTimeMillis() + 2_500;
                 }
             }
         }
