@@ -78,6 +78,8 @@ class KubernetesManifestsTest {
                 assertTrue(conf.path(key).asText().matches("(s3|gs|abfss?|oss)://.+"), key + " on object storage: " + conf.path(key));
             }
             assertFalse(spec.toString().contains("hostPath"), e.getKey() + " keeps no state on a node's disk");
+            assertEquals("org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                    conf.path("metrics.reporter.prom.factory.class").asText(), e.getKey() + " reports to Prometheus");
         }
     }
 
