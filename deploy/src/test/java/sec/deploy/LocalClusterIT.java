@@ -84,13 +84,7 @@ class LocalClusterIT {
     void aKilledTaskManagerAndARestartedBrokerLoseAndDuplicateNoCaption() throws Exception {
         String bootstrap = "127.0.0.1:" + env.get("SEC_KAFKA_PORT");
         FlinkRest flink = new FlinkRest("http://127.0.0.1:" + env.get("SEC_FLINK_REST_PORT"));
-        Map<String, List<AudioFrame>> calls = new LinkedHashMap<>();
-        try (Stream<Path> wavs = Files.list(MODELS.resolve("calls"))) {
-            for (Path wav : wavs.filter(p -> p.toString().endsWith(".wav")).sorted().toList()) {
-                String id = wav.getFileName().toString().replace(".wav", "");
-                calls.put(id, CallFrames.of(id, wav, id.contains("-zh") ? "zh" : "en"));
-            }
-        }
+        Map<String, List<AudioFrame>> calls = CallFrames.folder(MODELS.resolve("calls"));
         assertEquals(8, calls.size());
         Map<String, long[]> expected = ReferenceCaptions.of(calls, MODELS.resolve("bundled"), SpeculationConfig.defaults(),
                 SegmenterConfig.defaults().reorderWindowFrames());

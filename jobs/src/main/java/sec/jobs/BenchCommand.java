@@ -1,15 +1,22 @@
 package sec.jobs;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import sec.connectors.EmbeddedKafka;
+import sec.connectors.KafkaSettings;
+import sec.connectors.TopicAdmin;
 import sec.inference.FeatureExtractor;
+import sec.inference.audio.ChannelSegmenter;
 import sec.inference.audio.WavReader;
 import sec.inference.decode.Logits;
 import sec.inference.drafter.DraftSession;
@@ -17,26 +24,20 @@ import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
 import sec.inference.model.ModelManifest;
 import sec.inference.verifier.Verifier;
-import sec.jobs.bench.VerifierBatchBench;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import sec.inference.audio.ChannelSegmenter;
-import sec.connectors.EmbeddedKafka;
-import sec.connectors.KafkaSettings;
-import sec.connectors.TopicAdmin;
 import sec.jobs.bench.DrafterBatchBench;
+import sec.jobs.bench.EdgeThroughputBench;
 import sec.jobs.bench.KafkaThroughputBench;
 import sec.jobs.bench.RealtimeLoadBench;
-import sec.jobs.bench.EdgeThroughputBench;
+import sec.jobs.bench.VerifierBatchBench;
 import sec.operators.SegmenterConfig;
 import sec.operators.Utterance;
 import sec.schemas.AudioFrame;
 import sec.schemas.Channel;
 
 /**
- * {@code sec bench}: measures the pipeline's parts: the drafter's bare decoding loop on one thread
- * (greedy, KV cache) over a held-out utterance, and the verifier's blocks per second by batch size.
+ * {@code sec bench}: measures the pipeline's parts, one method each: the models (the drafter's decode
+ * loop, batched across calls, the verifier by batch size), the edge's drafting through Flink vs the
+ * core, Kafka frame throughput, and (not with --quick) the most real-time calls within the latency bound.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints JSON.")
 public final class BenchCommand implements Callable<Integer> {
@@ -57,31 +58,41 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path models = SecCli.modelsDir();
         ModelManifest manifest = ModelManifest.load(models.resolve("bundled"));
-        Path wav;
-        try (var files = Files.list(models.resolve("eval/en"))) {
-            wav = files.filter(p -> p.toString().endsWith(".wav")).sorted().findFirst().orElseThrow();
-        }
-        float[][] mel = new FeatureExtractor(manifest.mel()).features(WavReader.read(wav), 0, wav.toString());
         double seconds = quick ? 3 : 10;
         ObjectNode result = new ObjectMapper().createObjectNode();
+        models(models, manifest, seconds, result);
+        edge(models, manifest, result);
+        kafka(models, result);
+        if (!quick) {
+            realtime(result);
+        }
+        String json = result.toPrettyString();
+        spec.commandLine().getOut().println(json);
+        if (out != null) {
+            Files.writeString(out, json);
+        }
+        return 0;
+    }
+
+    /** The drafter's decode loop, its batched steps across 16 calls, the verifier by batch size. */
+    private static void models(Path models, ModelManifest manifest, double seconds, ObjectNode result) throws Exception {
+        FeatureExtractor features = new FeatureExtractor(manifest.mel());
+        List<Path> en = heldOut(models, "en");
+        List<Path> zh = heldOut(models, "zh");
         try (Drafter drafter = Drafter.load(manifest, 1)) {
-            EncodedAudio audio = drafter.encode(mel);
+            EncodedAudio audio = drafter.encode(features.features(WavReader.read(en.get(0)), 0, en.get(0).toString()));
             long[] prompt = manifest.prompt("en");
             decode(drafter, audio, prompt, manifest.eos(), seconds / 3); // warm-up
             double[] r = decode(drafter, audio, prompt, manifest.eos(), seconds);
             result.put("drafter_tokens_per_s_bare", Math.round(r[0] * 10) / 10.0);
             result.put("drafter_tokens_per_caption", r[1]);
-            result.put("utterance", wav.getFileName().toString());
+            result.put("utterance", en.get(0).getFileName().toString());
             result.put("threads", 1);
             List<EncodedAudio> calls = new ArrayList<>();
             List<long[]> prompts = new ArrayList<>();
-            for (String lang : new String[] {"en", "zh"}) {
-                try (var files = Files.list(models.resolve("eval").resolve(lang))) {
-                    for (Path w : files.filter(p -> p.toString().endsWith(".wav")).sorted().limit(8).toList()) {
-                        calls.add(drafter.encode(new FeatureExtractor(manifest.mel()).features(WavReader.read(w), 0, w.toString())));
-                        prompts.add(manifest.prompt(lang));
-                    }
-                }
+            for (Path w : java.util.stream.Stream.concat(en.stream().limit(8), zh.stream().limit(8)).toList()) {
+                calls.add(drafter.encode(features.features(WavReader.read(w), 0, w.toString())));
+                prompts.add(manifest.prompt(en.contains(w) ? "en" : "zh"));
             }
             double[] batched = DrafterBatchBench.rates(drafter, calls, prompts, manifest.eos(), 48, seconds / 2);
             result.put("drafter_tokens_per_s_batch_1", Math.round(batched[0] * 10) / 10.0);
@@ -95,6 +106,16 @@ public final class BenchCommand implements Callable<Integer> {
                 result.put("verifier_device", "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
             }
         }
+    }
+
+    private static List<Path> heldOut(Path models, String lang) throws Exception {
+        try (var files = Files.list(models.resolve("eval").resolve(lang))) {
+            return files.filter(p -> p.toString().endsWith(".wav")).sorted().toList();
+        }
+    }
+
+    /** The edge's drafting, core alone vs the Flink operator, over the same utterances. */
+    private void edge(Path models, ModelManifest manifest, ObjectNode result) throws Exception {
         List<Utterance> base = utterances(models.resolve("calls/call-01-en.wav"), "call-01-en", "en");
         int count = quick ? 250 : 1000; // ~3 s and ~12 s of drafting here
         double[] bare = EdgeThroughputBench.bare(manifest, base, count);
@@ -103,16 +124,14 @@ public final class BenchCommand implements Callable<Integer> {
         result.put("drafter_tokens_per_s_edge_bare", Math.round(bare[0] * 10) / 10.0);
         result.put("drafter_tokens_per_s_flink", Math.round(flink[0] * 10) / 10.0);
         result.put("flink_vs_bare", Math.round(flink[0] / bare[0] * 1000) / 1000.0);
+    }
+
+    /** Kafka pass-through vs the edge's frame path on one embedded broker. */
+    private void kafka(Path models, ObjectNode result) throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.createMissing(settings, 1, (short) 1);
-            List<List<AudioFrame>> calls = new ArrayList<>();
-            try (var wavs = Files.list(models.resolve("calls"))) {
-                for (Path w : wavs.filter(p -> p.toString().endsWith(".wav")).sorted().toList()) {
-                    String id = w.getFileName().toString().replace(".wav", "");
-                    calls.add(CallFrames.of(id, w, id.contains("-zh") ? "zh" : "en"));
-                }
-            }
+            List<List<AudioFrame>> calls = new ArrayList<>(CallFrames.folder(models.resolve("calls")).values());
             String frames = settings.topics().frames();
             long n = KafkaThroughputBench.fill(settings, frames, calls, quick ? 3 : 10);
             double passthrough = KafkaThroughputBench.passthrough(settings, frames, settings.topics().deadLetters());
@@ -123,28 +142,24 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("pipeline_vs_passthrough", Math.round(pipeline / passthrough * 1000) / 1000.0);
             result.put("realtime_calls_per_ingestion_core", Math.round(pipeline / (2 * 1000.0 / CallFrames.FRAME_MS)));
         }
-        if (!quick) {
-            RealtimeLoadBench.Result load = RealtimeLoadBench.run(new int[] {8, 16, 24, 32, 48, 64, 96, 128}, 40, 500,
-                    calls -> calls <= maxCalls);
-            result.put("max_realtime_calls", load.passedCalls());
-            result.put("realtime_rtt_ms", 40);
-            if (load.passed() != null) {
-                for (String k : new String[] {"p50_caption_latency_ms", "p95_caption_latency_ms", "p99_caption_latency_ms", "timeouts"}) {
-                    result.put("realtime_" + k, load.passed().path(k).asLong());
-                }
-            }
-            if (load.failed() != null) {
-                result.put("realtime_next_step_p95_caption_latency_ms", load.failed().path("p95_caption_latency_ms").asLong());
-                result.put("realtime_next_step_captions_missing", load.failed().path("utterances").asLong()
-                        - load.failed().path("captions").asLong());
+    }
+
+    /** The stepped real-time load (40 ms RTT, p95 ≤ 500 ms). */
+    private void realtime(ObjectNode result) throws Exception {
+        RealtimeLoadBench.Result load = RealtimeLoadBench.run(new int[] {8, 16, 24, 32, 48, 64, 96, 128}, 40, 500,
+                calls -> calls <= maxCalls);
+        result.put("max_realtime_calls", load.passedCalls());
+        result.put("realtime_rtt_ms", 40);
+        if (load.passed() != null) {
+            for (String k : new String[] {"p50_caption_latency_ms", "p95_caption_latency_ms", "p99_caption_latency_ms", "timeouts"}) {
+                result.put("realtime_" + k, load.passed().path(k).asLong());
             }
         }
-        String json = result.toPrettyString();
-        spec.commandLine().getOut().println(json);
-        if (out != null) {
-            Files.writeString(out, json);
+        if (load.failed() != null) {
+            result.put("realtime_next_step_p95_caption_latency_ms", load.failed().path("p95_caption_latency_ms").asLong());
+            result.put("realtime_next_step_captions_missing", load.failed().path("utterances").asLong()
+                    - load.failed().path("captions").asLong());
         }
-        return 0;
     }
 
     /** The utterances the segmenter cuts from a bundled call, both channels. */

@@ -74,6 +74,24 @@ public final class CallFrames {
         return out;
     }
 
+    /** The caption language a file's name gives (-zh / _zh, -en / _en), or {@code otherwise}. */
+    public static String languageOf(Path wav, String otherwise) {
+        String name = wav.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        return name.matches(".*[-_]zh([-_.].*)?") ? "zh" : name.matches(".*[-_]en([-_.].*)?") ? "en" : otherwise;
+    }
+
+    /** Every WAV of a folder as a call: the id is the file name without .wav, the language from the name (en otherwise). */
+    public static java.util.Map<String, List<AudioFrame>> folder(Path dir) throws IOException {
+        java.util.Map<String, List<AudioFrame>> calls = new java.util.LinkedHashMap<>();
+        try (var files = java.nio.file.Files.list(dir)) {
+            for (Path wav : files.filter(p -> p.toString().endsWith(".wav")).sorted().toList()) {
+                String id = wav.getFileName().toString().replace(".wav", "");
+                calls.put(id, of(id, wav, languageOf(wav, "en")));
+            }
+        }
+        return calls;
+    }
+
     /** The segments the pipeline's segmenter will cut from one channel of these frames. */
     public static List<ChannelSegmenter.Segment> segments(List<AudioFrame> frames, Channel channel, int reorderWindow) {
         ChannelSegmenter seg = new ChannelSegmenter(EndpointerSettings.defaults(8000, 12.0), reorderWindow);

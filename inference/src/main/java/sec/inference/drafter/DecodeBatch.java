@@ -82,10 +82,6 @@ public final class DecodeBatch implements AutoCloseable {
         }
     }
 
-    public int size() {
-        return rows;
-    }
-
     /**
      * Feeds {@code ids[i]} to row i and returns every row's next-token logits. A row whose caption
      * is finished can be fed anything (its results are not used); it still costs its share of the run.
@@ -154,8 +150,8 @@ public final class DecodeBatch implements AutoCloseable {
                 float[][][] keys = new float[rows][spec.layers()][];
                 float[][][] values = new float[rows][spec.layers()][];
                 for (int l = 0; l < spec.layers(); l++) {
-                    float[] k = array(past[2 * l]);
-                    float[] v = array(past[2 * l + 1]);
+                    float[] k = Drafter.toArray(past[2 * l].getFloatBuffer());
+                    float[] v = Drafter.toArray(past[2 * l + 1].getFloatBuffer());
                     for (int i = 0; i < rows; i++) {
                         keys[i][l] = real(k, i);
                         values[i][l] = real(v, i);
@@ -228,10 +224,4 @@ public final class DecodeBatch implements AutoCloseable {
         return out;
     }
 
-    private static float[] array(OnnxTensor t) {
-        FloatBuffer b = t.getFloatBuffer();
-        float[] a = new float[b.remaining()];
-        b.get(a);
-        return a;
-    }
 }

@@ -229,7 +229,7 @@ public final class Drafter implements AutoCloseable {
         return toArray(((OnnxTensor) v).getFloatBuffer());
     }
 
-    private static float[] toArray(FloatBuffer b) {
+    static float[] toArray(FloatBuffer b) {
         float[] a = new float[b.remaining()];
         b.get(a);
         return a;

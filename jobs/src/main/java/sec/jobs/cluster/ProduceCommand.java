@@ -99,11 +99,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private String language(Path wav) {
-        if (!lang.equals("auto")) {
-            return lang;
-        }
-        String name = wav.getFileName().toString().toLowerCase(Locale.ROOT);
-        return name.matches(".*[-_]zh([-_.].*)?") ? "zh" : name.matches(".*[-_]en([-_.].*)?") ? "en" : null;
+        return lang.equals("auto") ? CallFrames.languageOf(wav, null) : lang;
     }
 
     static List<Path> wavs(List<Path> inputs) throws IOException {
