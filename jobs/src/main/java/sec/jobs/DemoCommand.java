@@ -44,6 +44,7 @@ import sec.schemas.VerifyRequest;
 import sec.jobs.inject.BadFrames;
 import sec.jobs.inject.FaultInjection;
 import sec.jobs.inject.VerifierOutage;
+import sec.jobs.dashboard.DashboardServer;
 
 /**
  * {@code sec demo}: the main job on the embedded default. An in-process Kafka broker, the edge and
@@ -106,6 +107,17 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
     int timeoutS;
 
+    @Option(names = "--dashboard-port", defaultValue = "0", description = "port of the supervisor page (default: any free"
+            + " one; the URL is printed); -1: no page")
+    int dashboardPort;
+
+    @Option(names = "--linger-s", defaultValue = "0", description = "keep the pipeline and the page up this many seconds"
+            + " after the last caption (to look at the page)")
+    int lingerS;
+
+    @Option(names = "--metrics-port", defaultValue = "0", description = "port of the Prometheus endpoint (default: any free one)")
+    int metricsPortOption;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -129,7 +141,7 @@ public final class DemoCommand implements Callable<Integer> {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
             TopicAdmin.createMissing(settings, 4, (short) 1);
             int port = freePort();
-            int metricsPort = freePort();
+            int metricsPort = metricsPortOption > 0 ? metricsPortOption : freePort();
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, port);
             conf.addAll(Configuration.fromMap(Map.of(
@@ -150,10 +162,22 @@ public final class DemoCommand implements Callable<Integer> {
             CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000),
                     outage == null && rttMs == 0 ? null : requests -> link(requests, outage));
             EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
-            JobClient job = env.executeAsync("sec-demo");
+            // the page first: it reads from the topics' start, so it shows every caption however late it is opened
+            DashboardServer dashboard = dashboardPort < 0 ? null
+                    : DashboardServer.start(settings, "127.0.0.1", dashboardPort, Duration.ofHours(1), Path.of(bundle, "tokenizer.json"));
+            JobClient job;
+            try {
+                job = env.executeAsync("sec-demo");
+            } catch (Exception e) {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+                throw e;
+            }
             out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   metrics: http://127.0.0.1:%d/metrics%n"
-                    + "%d calls, %d utterances expected%nlog: %s%n%n",
-                    kafka.bootstrapServers(), port, metricsPort, streams.size(), expected, System.getProperty("sec.log.file",
+                    + "%s%d calls, %d utterances expected%nlog: %s%n%n",
+                    kafka.bootstrapServers(), port, metricsPort, dashboard == null ? "" : "dashboard: " + dashboard.url() + "\n",
+                    streams.size(), expected, System.getProperty("sec.log.file",
                             Path.of(System.getProperty("java.io.tmpdir"), "sec.log").toString()));
             if (faults.any()) {
                 out.printf("injecting: %d bad records; verifier unreachable for %d s from %+.1f s%n%n", bad.size(),
@@ -165,6 +189,11 @@ public final class DemoCommand implements Callable<Integer> {
             HeapWatch heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
             try {
                 consume(settings, summary, out, Duration.ofSeconds(timeoutS), faults.any());
+                if (lingerS > 0) {
+                    out.printf("%nall captions in; the pipeline and the page stay up %d s%n", lingerS);
+                    out.flush();
+                    Thread.sleep(lingerS * 1000L);
+                }
                 if (heap != null) { // the segmenter forgets a call one inactivity timeout after its end
                     Thread.sleep(segmenter().inactivityTimeoutMs() + 5_000);
                     heap.last();
@@ -179,6 +208,9 @@ public final class DemoCommand implements Callable<Integer> {
                 summary.restarts(restarts(port, job));
                 if (metricsSnapshot != null) {
                     Files.writeString(metricsSnapshot, scrape(metricsPort));
+                }
+                if (dashboard != null) {
+                    dashboard.close();
                 }
                 stop(job);
             }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         subcommands = {CaptionCommand.class, DemoCommand.class, sec.jobs.eval.EvalCommand.class,
                 sec.jobs.eval.CalibrateCommand.class, BenchCommand.class, sec.jobs.cluster.TopicsCommand.class,
                 sec.jobs.cluster.ProduceCommand.class, sec.jobs.cluster.CaptionsCommand.class,
-                sec.jobs.cluster.SubmitCommand.Edge.class, sec.jobs.cluster.SubmitCommand.Cloud.class})
+                sec.jobs.cluster.SubmitCommand.Edge.class, sec.jobs.cluster.SubmitCommand.Cloud.class,
+                sec.jobs.dashboard.DashboardCommand.class})
 public final class SecCli implements Runnable {
     /** The repository's models folder (./sec passes it as -Dsec.models.dir). */
     public static java.nio.file.Path modelsDir() {

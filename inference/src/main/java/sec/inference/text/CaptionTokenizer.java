@@ -39,15 +39,29 @@ public final class CaptionTokenizer implements AutoCloseable {
     }
 
     public static CaptionTokenizer load(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new ModelException(file + ": tokenizer file not found");
-        }
-        JsonNode root;
+        Vocabulary v = vocabulary(file);
         try {
-            root = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new ModelException(file + ": not a readable tokenizer.json (" + e.getMessage() + ")", e);
+            return new CaptionTokenizer(HuggingFaceTokenizer.newInstance(file), v.tokens(), v.special());
+        } catch (IOException | RuntimeException e) {
+            throw new ModelException(file + ": tokenizer could not be loaded (" + e.getMessage() + ")", e);
         }
+    }
+
+    /** Tokens by id and the ids of special tokens (bos, eos, languages...) that decoded text leaves out. */
+    public record Vocabulary(String[] tokens, Set<Integer> special) {
+        public Vocabulary {
+            tokens = tokens.clone();
+            special = Set.copyOf(special);
+        }
+
+        public String token(int id) {
+            return id >= 0 && id < tokens.length ? tokens[id] : "<unk>";
+        }
+    }
+
+    /** A tokenizer.json's word-level vocabulary, read without the native tokenizer (the dashboard needs only this). */
+    public static Vocabulary vocabulary(Path file) {
+        JsonNode root = read(file);
         JsonNode vocab = root.path("model").path("vocab");
         if (!vocab.isObject() || vocab.isEmpty()) {
             throw new ModelException(file + ": tokenizer.json has no model.vocab");
@@ -66,11 +80,23 @@ public final class CaptionTokenizer implements AutoCloseable {
                 special.add(t.path("id").asInt());
             }
         });
-        try {
-            return new CaptionTokenizer(HuggingFaceTokenizer.newInstance(file), tokens, special);
-        } catch (IOException | RuntimeException e) {
-            throw new ModelException(file + ": tokenizer could not be loaded (" + e.getMessage() + ")", e);
+        return new Vocabulary(tokens, special);
+    }
+
+    private static JsonNode read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new ModelException(file + ": tokenizer file not found");
         }
+        try {
+            return new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new ModelException(file + ": not a readable tokenizer.json (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Whether decoded text puts a space between a token and the one before it (ending in {@code prev}). */
+    public static boolean spaceBetween(char prev, char next) {
+        return !glues(prev, next);
     }
 
     /** Token ids of a caption, without special tokens. */
@@ -100,7 +126,7 @@ public final class CaptionTokenizer implements AutoCloseable {
                 continue;
             }
             String tok = token(id);
-            if (out.length() > 0 && !glues(out.charAt(out.length() - 1), tok.charAt(0))) {
+            if (out.length() > 0 && spaceBetween(out.charAt(out.length() - 1), tok.charAt(0))) {
                 out.append(' ');
             }
             out.append(tok);
