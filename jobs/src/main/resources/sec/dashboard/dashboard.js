@@ -8,6 +8,9 @@ const EMOTIONS = {
 const PROVENANCE = { EDGE: 'edge', VERIFIED: 'verified', CORRECTED: 'corrected', UNVERIFIED_TIMEOUT: 'timeout' };
 const KEEP_PER_CHANNEL = 40;   // captions shown per channel of a call (the timeline keeps them all)
 const QUIET_MS = 30000;        // a call without a caption this long is shown as quiet
+const GONE_MS = 600000;        // ... and this long, taken off the page (a page left open all day stays small)
+const KEEP_CALLS = 100;        // at most this many call cards, the longest quiet ones go first
+const KEEP_ALERTS = 200;
 const calls = new Map();       // callId -> {el, lanes, columns, endMs, lastAt}
 
 function el(tag, cls, text) {
@@ -128,7 +131,9 @@ function alert(e) {
   li.append(el('div', 'rule', e.rule + ' · ' + e.callId));
   li.append(el('div', 'message', e.message));
   li.append(el('div', 'when', e.channel + ' at ' + clock(e.atMs) + ' of the call'));
-  document.getElementById('alerts').prepend(li);
+  const list = document.getElementById('alerts');
+  list.prepend(li);
+  while (list.children.length > KEEP_ALERTS) list.lastChild.remove();
 }
 
 function percent(x) {
@@ -169,7 +174,15 @@ function connect() {
 
 setInterval(() => {
   const now = Date.now();
-  for (const c of calls.values()) c.el.classList.toggle('quiet', now - c.lastAt > QUIET_MS);
+  const byQuiet = [...calls.entries()].sort((a, b) => a[1].lastAt - b[1].lastAt);
+  byQuiet.forEach(([id, c], i) => {
+    if (now - c.lastAt > GONE_MS || byQuiet.length - i > KEEP_CALLS) {
+      c.el.remove();
+      calls.delete(id);
+    } else {
+      c.el.classList.toggle('quiet', now - c.lastAt > QUIET_MS);
+    }
+  });
 }, 5000);
 
 legend();
