@@ -24,6 +24,8 @@ public final class BatchingVerifier implements AutoCloseable {
     private final Thread worker;
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong requests = new AtomicLong();
+    /** Submitted and not yet answered: waiting for a batch or in its forward pass. */
+    private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
     private volatile java.util.function.IntConsumer onBatch = size -> { };
 
@@ -44,8 +46,14 @@ public final class BatchingVerifier implements AutoCloseable {
         CompletableFuture<Decision> f = new CompletableFuture<>();
         if (!running) {
             f.completeExceptionally(new IllegalStateException("verifier closed"));
-        } else if (!queue.offer(new Pending(task, f))) {
-            f.completeExceptionally(new IllegalStateException("verifier queue full (" + queue.size() + ")"));
+        } else {
+            held.incrementAndGet();
+            if (!queue.offer(new Pending(task, f))) {
+                held.decrementAndGet();
+                f.completeExceptionally(new IllegalStateException("verifier queue full (" + queue.size() + ")"));
+            } else {
+                f.whenComplete((d, e) -> held.decrementAndGet());
+            }
         }
         return f;
     }
@@ -65,8 +73,12 @@ public final class BatchingVerifier implements AutoCloseable {
         this.onBatch = listener;
     }
 
+    /**
+     * Requests the verifier holds: waiting for a batch or being scored (the batch in the forward pass
+     * counts; it is the work a new request queues behind).
+     */
     public int queueDepth() {
-        return queue.size();
+        return held.get();
     }
 
     private void loop() {

@@ -66,11 +66,16 @@ class BatchingVerifierTest {
             for (VerificationService.Task t : tasks) {
                 futures.add(b.submit(t));
             }
+            assertEquals(tasks.size(), b.queueDepth(), "everything submitted is held (the first batch waits 50 ms)");
             for (int i = 0; i < tasks.size(); i++) {
                 Decision alone = service.verify(List.of(tasks.get(i))).get(0);
                 assertEquals(alone, futures.get(i).get(30, TimeUnit.SECONDS), "request " + i);
             }
             assertEquals(tasks.size(), b.requests());
+            for (long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5); b.queueDepth() > 0 && System.nanoTime() < until; ) {
+                Thread.sleep(10); // answered futures leave the count just after their callers see them
+            }
+            assertEquals(0, b.queueDepth(), "nothing held once every request is answered");
             assertTrue(b.batches() < tasks.size(), b.batches() + " forward passes for " + tasks.size() + " requests");
         }
     }

@@ -26,7 +26,7 @@ import sec.jobs.OperatorMetrics;
 import sec.jobs.SecCli;
 
 /**
- * {@code sec demo} with its supervisor page open in a real headless browser: every caption and the
+ * {@code sec demo} (4 calls at once, so the verifier has a queue) with its supervisor page open in a real headless browser: every caption and the
  * alerts reach the page's DOM, and the Prometheus endpoint, scraped while the calls run, shows every
  * pipeline metric above zero. The screenshot is kept in jobs/target/browser-test/ (CI's artifact).
  */
@@ -45,7 +45,7 @@ class DashboardBrowserTest {
         StringWriter err = new StringWriter();
         try (OperatorMetrics metrics = new OperatorMetrics("http://127.0.0.1:" + metricsPort + "/metrics", 100)) {
             CompletableFuture<Integer> demo = CompletableFuture.supplyAsync(() -> SecCli.execute(new PrintWriter(out, true),
-                    new PrintWriter(err, true), "demo", "--calls", "2", "--fast", "--dashboard-port", String.valueOf(dashboardPort),
+                    new PrintWriter(err, true), "demo", "--calls", "4", "--fast", "--dashboard-port", String.valueOf(dashboardPort),
                     "--metrics-port", String.valueOf(metricsPort), "--linger-s", "10", "--summary", summaryFile.toString(),
                     "--timeout-s", "300"));
             String url = "http://127.0.0.1:" + dashboardPort + "/";
@@ -71,7 +71,7 @@ class DashboardBrowserTest {
                 assertEquals(expected, page.get("captions").asInt(), "every utterance's caption on the page within "
                         + PAGE_BOUND + ": " + page);
                 assertTrue(page.get("alerts").asInt() >= 1, "call-02's customer is anxious twice in a row: " + page);
-                assertEquals(2, page.get("calls").asInt(), page.toString());
+                assertEquals(4, page.get("calls").asInt(), page.toString());
                 assertEquals(expected, page.get("segments").asInt(), "one timeline segment per utterance: " + page);
                 assertTrue(page.get("corrected").asInt() > 0, "tokens the cloud verified or corrected are marked: " + page);
                 assertTrue(page.get("rho").asText().endsWith("%"), "live ρ shown: " + page);
