@@ -4,6 +4,7 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -107,7 +108,7 @@ final class CrossKv {
      * Copies tensor i into row {@code row} of a batch tensor laid out by {@link #batchShape}; the
      * steps after this utterance's own stay as they are (zeros, masked by encoder_mask).
      */
-    void copyInto(int i, float[] batch, int row, int stepsMax) {
+    void copyInto(int i, FloatBuffer batch, int row, int stepsMax) {
         long[] s = shapes[i];
         int inner = 1; // floats per step: everything after the steps axis
         for (int a = stepsAxis[i] + 1; a < s.length; a++) {
@@ -117,7 +118,7 @@ final class CrossKv {
         int block = steps * inner;
         int base = row * outer * stepsMax * inner;
         for (int o = 0; o < outer; o++) {
-            System.arraycopy(tensors[i], o * block, batch, base + o * stepsMax * inner, block);
+            batch.put(base + o * stepsMax * inner, tensors[i], o * block, block);
         }
     }
 }

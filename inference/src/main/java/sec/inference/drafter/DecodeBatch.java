@@ -3,6 +3,8 @@ package sec.inference.drafter;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -71,12 +73,15 @@ public final class DecodeBatch implements AutoCloseable {
         cross = new OnnxTensor[spec.crossInputs().size()];
         try {
             for (int k = 0; k < cross.length; k++) {
+                // laid out straight into native memory, which ONNX Runtime takes without a copy;
+                // allocateDirect zeroes it, so the padding is already there
                 long[] shape = projected[0].batchShape(k, rows, stepsMax);
-                float[] laid = new float[Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact))];
+                int floats = Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+                FloatBuffer laid = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
                 for (int i = 0; i < rows; i++) {
                     projected[i].copyInto(k, laid, i, stepsMax);
                 }
-                cross[k] = OnnxTensor.createTensor(env, FloatBuffer.wrap(laid), shape);
+                cross[k] = OnnxTensor.createTensor(env, laid, shape);
             }
             encoderMask = OnnxTensor.createTensor(env, FloatBuffer.wrap(mask), new long[] {rows, stepsMax});
             long[] shape = {rows, spec.heads(), pastMax, spec.headDim()};

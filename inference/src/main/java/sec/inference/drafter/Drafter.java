@@ -21,8 +21,9 @@ import sec.inference.model.ModelManifest;
 /**
  * The edge model through ONNX Runtime: encoder.onnx and context.onnx once per utterance,
  * cross_kv.onnx once per session (the decoder's cross-attention keys and values, which depend on
- * the audio alone), decoder.onnx per step with past key/values. One instance per thread (sessions
- * are thread-safe but the per-call buffers here are not worth sharing); close it when done.
+ * the audio alone), decoder.onnx per step with past key/values. One instance per thread: the ONNX
+ * sessions are thread-safe, but the drafter keeps the cross tensors of the session it fed last
+ * ({@link CrossTensors}); close it when done.
  */
 public final class Drafter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Drafter.class);
@@ -37,6 +38,7 @@ public final class Drafter implements AutoCloseable {
     private final OrtSession decoder;
     /** Per cross input, the axis over encoder steps (the decoder's one dynamic axis after the batch). */
     private final int[] crossStepsAxis;
+    private final CrossTensors lastCross;
 
     private Drafter(ModelManifest manifest, int threads) {
         this.spec = manifest.drafter();
@@ -71,6 +73,7 @@ public final class Drafter implements AutoCloseable {
         this.crossKv = cross;
         this.encoder = enc;
         this.context = ctx;
+        this.lastCross = new CrossTensors(env, spec.crossInputs());
     }
 
     public int vocabSize() {
@@ -200,27 +203,23 @@ public final class Drafter implements AutoCloseable {
         KvCache cache = s.cache();
         int past = cache.length();
         int total = past + ids.length;
-        EncodedAudio audio = s.audio();
         CrossKv cross = cross(s);
         long[] positions = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             positions[i] = past + i;
         }
-        Map<String, OnnxTensor> in = new HashMap<>();
+        Map<String, OnnxTensor> step = new HashMap<>(); // made for this step, closed after it
         try {
-            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, ids.length}));
-            in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, ids.length}));
-            for (int i = 0; i < cross.size(); i++) {
-                in.put(spec.crossInputs().get(i), OnnxTensor.createTensor(env, FloatBuffer.wrap(cross.tensor(i)), cross.shape(i)));
-            }
-            in.put("encoder_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(audio.steps())),
-                    new long[] {1, audio.steps()}));
-            in.put("self_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(total)), new long[] {1, total}));
+            step.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, ids.length}));
+            step.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, ids.length}));
+            step.put("self_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(total)), new long[] {1, total}));
             long[] pastShape = {1, spec.heads(), past, spec.headDim()};
             for (int l = 0; l < spec.layers(); l++) {
-                in.put(spec.pastInputs().get(2 * l), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.keys(l)), pastShape));
-                in.put(spec.pastInputs().get(2 * l + 1), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.values(l)), pastShape));
+                step.put(spec.pastInputs().get(2 * l), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.keys(l)), pastShape));
+                step.put(spec.pastInputs().get(2 * l + 1), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.values(l)), pastShape));
             }
+            Map<String, OnnxTensor> in = new HashMap<>(step);
+            lastCross.putInto(cross, in);
             try (OrtSession.Result out = decoder.run(in)) {
                 float[][] keys = new float[spec.layers()][];
                 float[][] values = new float[spec.layers()][];
@@ -239,7 +238,7 @@ public final class Drafter implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("drafter decoder step failed: " + e.getMessage(), e);
         } finally {
-            in.values().forEach(OnnxTensor::close);
+            step.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -293,6 +292,7 @@ public final class Drafter implements AutoCloseable {
 
     @Override
     public void close() {
+        lastCross.close();
         closeQuietly(encoder);
         closeQuietly(context);
         closeQuietly(crossKv);
