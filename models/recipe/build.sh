@@ -36,6 +36,7 @@ done
 [[ -f "$work/tokenizer.json" ]] || { step "tokenizer"; $PY vocab.py "$work/tokenizer.json"; }
 [[ -f "$work/models.pt" ]] || { step "train"; $PY train.py --work "$work" --seed "$SEED"; }
 step "export"; $PY export.py --work "$work" --out "$models/bundled"
+step "split cross K/V"; $PY split_cross_kv.py "$models/bundled"  # the decoder's cross K/V, once per utterance
 step "evaluate"; $PY evaluate.py --work "$work" --out "$here/report.json"
 step "parity fixtures"; $PY parity.py --work "$work" --eval "$models/eval" --out "$models/parity"
 [[ -f "$models/calls/calls.jsonl" ]] || { step "demo calls"; $PY democalls.py "$SEED" "$models/calls"; }

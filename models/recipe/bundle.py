@@ -1,7 +1,8 @@
 """Loads an exported bundle (models/bundled/) back into the recipe's torch modules, so evaluate.py
 and callturns.py can score what ships without the training checkpoint (.recipe-work/models.pt):
 the verifier from its TorchScript state, the drafter and context encoder from the ONNX initializers
-(torch exports a Linear as MatMul with the transposed weight, then Add with the named bias)."""
+(torch exports a Linear as MatMul with the transposed weight, then Add with the named bias). The
+decoder's cross-attention K/V projections are in drafter/cross_kv.onnx since split_cross_kv.py."""
 import os
 
 import onnx
@@ -38,7 +39,11 @@ def load_bundle(folder):
     context, verifier, drafter = model.ContextEncoder(40, 160), model.Verifier(vocab), model.Drafter(vocab)
     context.load_state_dict(onnx_state(os.path.join(folder, 'drafter', 'context.onnx')))
     drafter.encoder.load_state_dict(onnx_state(os.path.join(folder, 'drafter', 'encoder.onnx')))
-    drafter.decoder.load_state_dict(onnx_state(os.path.join(folder, 'drafter', 'decoder.onnx'), 'd.'))
+    decoder = onnx_state(os.path.join(folder, 'drafter', 'decoder.onnx'), 'd.')
+    cross = os.path.join(folder, 'drafter', 'cross_kv.onnx')
+    if os.path.isfile(cross):  # a bundle from before the split has them in decoder.onnx
+        decoder.update(onnx_state(cross, 'd.'))
+    drafter.decoder.load_state_dict(decoder)
     scripted = torch.jit.load(os.path.join(folder, 'verifier', 'verifier.pt'))
     verifier.load_state_dict({k[len('v.'):]: v for k, v in scripted.state_dict().items()})
     for m in (context, verifier, drafter):

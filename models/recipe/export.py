@@ -1,6 +1,7 @@
 """Exports the trained pair: drafter/encoder.onnx, drafter/decoder.onnx, drafter/context.onnx
 (opset 17), verifier/verifier.pt (TorchScript), tokenizer.json, model.json; checks every export
-against the eager modules on inputs of other shapes than the ones traced."""
+against the eager modules on inputs of other shapes than the ones traced. build.sh then moves the
+decoder's cross-attention K/V projections to drafter/cross_kv.onnx (split_cross_kv.py)."""
 import argparse
 import json
 import os

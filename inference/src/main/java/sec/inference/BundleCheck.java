@@ -15,7 +15,7 @@ import sec.inference.verifier.Verifier;
 public final class BundleCheck {
     private BundleCheck() {}
 
-    /** What the edge job loads: manifest, tokenizer, drafter (encoder, context encoder, decoder). */
+    /** What the edge job loads: manifest, tokenizer, drafter (encoder, context encoder, cross K/V projection, decoder). */
     public static void edge(Path bundle) {
         ModelManifest manifest = ModelManifest.load(bundle);
         try (CaptionTokenizer tok = CaptionTokenizer.load(manifest); Drafter d = Drafter.load(manifest, 1)) {

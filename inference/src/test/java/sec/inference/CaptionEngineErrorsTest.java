@@ -122,6 +122,33 @@ class CaptionEngineErrorsTest {
     }
 
     @Test
+    void missingCrossKvFile() throws IOException {
+        Path bundle = copyBundle();
+        Files.delete(bundle.resolve("drafter/cross_kv.onnx"));
+        assertNames(assertThrows(ModelException.class, () -> BundleCheck.edge(bundle)), "cross_kv.onnx", "not found");
+    }
+
+    /** Manifest names the models do not have: the file that lacks them is named, with both name sets. */
+    @Test
+    void crossInputNamesThatTheModelsDoNotHave() throws IOException {
+        Path bundle = copyBundle();
+        Path manifest = bundle.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replace("\"cross_key_1\",", "\"cross_k_1\","));
+        assertNames(assertThrows(ModelException.class, () -> BundleCheck.edge(bundle)), "cross_kv.onnx", "cross_k_1",
+                "cross_key_1");
+    }
+
+    /** A bundle whose decoder still takes encoder_states (exported before the split) says how to split it. */
+    @Test
+    void aBundleFromBeforeTheCrossKvSplit() throws IOException {
+        Path bundle = copyBundle();
+        Path manifest = bundle.resolve("model.json");
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst("\"cross_kv\": \"[^\"]*\",", ""));
+        assertNames(assertThrows(ModelException.class, () -> BundleCheck.edge(bundle)), "model.json", "cross_kv",
+                "split_cross_kv.py");
+    }
+
+    @Test
     void corruptModelFile() throws IOException {
         Path bundle = copyBundle();
         Files.write(bundle.resolve("drafter/encoder.onnx"), new byte[] {1, 2, 3, 4});

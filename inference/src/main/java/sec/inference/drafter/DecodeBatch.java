@@ -3,6 +3,8 @@ package sec.inference.drafter;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
@@ -13,11 +15,11 @@ import sec.inference.model.ModelManifest;
 /**
  * Several utterances (one per call) drafted together: every {@link #step} feeds one token to each
  * and runs the decoder once for all. Utterances differ in audio length and in how far they have
- * decoded, so the batch is padded: encoder states with zeros under {@code encoder_mask} 0, and the
+ * decoded, so the batch is padded: cross-attention keys and values with zeros under {@code encoder_mask} 0, and the
  * past keys and values after each row's own length under {@code self_mask} 0; each row keeps its
  * true positions. Those holes stay masked while the batch lives, so the decoder's present tensors
- * are fed straight back as the next step's past (no copy through Java per step), and the encoder
- * states are laid out once. {@link #close} writes each row's cache (holes removed) and tokens back
+ * are fed straight back as the next step's past (no copy through Java per step), and the cross
+ * keys and values (projected once per session) are laid out once. {@link #close} writes each row's cache (holes removed) and tokens back
  * to its session, which then continues alone exactly as if it had been stepped alone.
  */
 public final class DecodeBatch implements AutoCloseable {
@@ -25,7 +27,7 @@ public final class DecodeBatch implements AutoCloseable {
     private final List<DraftSession> sessions;
     private final ModelManifest.DrafterSpec spec;
     private final int rows;
-    private final OnnxTensor encoderStates;
+    private final OnnxTensor[] cross;
     private final OnnxTensor encoderMask;
     private final long[] positions;
     private final long[][] fed;
@@ -47,12 +49,13 @@ public final class DecodeBatch implements AutoCloseable {
         }
         int pastMax = 0;
         int stepsMax = 0;
-        int dim = sessions.get(0).audio().dim();
-        for (DraftSession s : sessions) {
+        CrossKv[] projected = new CrossKv[rows];
+        for (int i = 0; i < rows; i++) {
+            DraftSession s = sessions.get(i);
+            projected[i] = drafter.cross(s);
             pastMax = Math.max(pastMax, s.cache().length());
             stepsMax = Math.max(stepsMax, s.audio().steps());
         }
-        float[] states = new float[rows * stepsMax * dim];
         float[] mask = new float[rows * stepsMax];
         positions = new long[rows];
         valid = new float[rows * pastMax];
@@ -60,17 +63,26 @@ public final class DecodeBatch implements AutoCloseable {
         lastLogits = new float[rows][];
         for (int i = 0; i < rows; i++) {
             DraftSession s = sessions.get(i);
-            EncodedAudio audio = s.audio();
-            System.arraycopy(audio.states(), 0, states, i * stepsMax * dim, audio.steps() * dim);
-            java.util.Arrays.fill(mask, i * stepsMax, i * stepsMax + audio.steps(), 1f);
+            java.util.Arrays.fill(mask, i * stepsMax, i * stepsMax + s.audio().steps(), 1f);
             positions[i] = s.cache().length();
             java.util.Arrays.fill(valid, i * pastMax, i * pastMax + s.cache().length(), 1f);
         }
         width = pastMax;
         var env = drafter.environment();
         past = new OnnxTensor[2 * spec.layers()];
+        cross = new OnnxTensor[spec.crossInputs().size()];
         try {
-            encoderStates = OnnxTensor.createTensor(env, FloatBuffer.wrap(states), new long[] {rows, stepsMax, dim});
+            for (int k = 0; k < cross.length; k++) {
+                // laid out straight into native memory, which ONNX Runtime takes without a copy;
+                // allocateDirect zeroes it, so the padding is already there
+                long[] shape = projected[0].batchShape(k, rows, stepsMax);
+                int floats = Math.toIntExact(java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact));
+                FloatBuffer laid = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                for (int i = 0; i < rows; i++) {
+                    projected[i].copyInto(k, laid, i, stepsMax);
+                }
+                cross[k] = OnnxTensor.createTensor(env, laid, shape);
+            }
             encoderMask = OnnxTensor.createTensor(env, FloatBuffer.wrap(mask), new long[] {rows, stepsMax});
             long[] shape = {rows, spec.heads(), pastMax, spec.headDim()};
             for (int l = 0; l < spec.layers(); l++) {
@@ -78,6 +90,8 @@ public final class DecodeBatch implements AutoCloseable {
                 past[2 * l + 1] = OnnxTensor.createTensor(env, FloatBuffer.wrap(padded(l, false, pastMax)), shape);
             }
         } catch (OrtException e) {
+            closeAll(cross);
+            closeAll(past);
             throw new IllegalStateException("drafter batch: " + e.getMessage(), e);
         }
     }
@@ -106,7 +120,9 @@ public final class DecodeBatch implements AutoCloseable {
             selfMask = OnnxTensor.createTensor(env, FloatBuffer.wrap(mask), new long[] {rows, width + 1});
             in.put("input_ids", inputIds);
             in.put("position_ids", positionIds);
-            in.put("encoder_states", encoderStates);
+            for (int k = 0; k < cross.length; k++) {
+                in.put(spec.crossInputs().get(k), cross[k]);
+            }
             in.put("encoder_mask", encoderMask);
             in.put("self_mask", selfMask);
             for (int k = 0; k < past.length; k++) {
@@ -165,7 +181,7 @@ public final class DecodeBatch implements AutoCloseable {
             }
         } finally {
             closePast();
-            encoderStates.close();
+            closeAll(cross);
             encoderMask.close();
         }
     }
@@ -214,6 +230,14 @@ public final class DecodeBatch implements AutoCloseable {
                 if (t != null) {
                     t.close();
                 }
+            }
+        }
+    }
+
+    private static void closeAll(OnnxTensor[] tensors) {
+        for (OnnxTensor t : tensors) {
+            if (t != null) {
+                t.close();
             }
         }
     }

@@ -8,13 +8,16 @@ import sec.inference.state.Binary;
 
 /**
  * The drafter's per-utterance decoding state: encoder output, KV cache and the tokens fed so far
- * (prompt included). Plain data: no native handles, so it can live in keyed state.
+ * (prompt included). Plain data: no native handles, so it can live in keyed state. The cross-attention
+ * keys and values are kept beside it but not written: they are projected again from the encoder
+ * output when a session read back is next fed.
  */
 public final class DraftSession {
     private final EncodedAudio audio;
     private final KvCache cache;
     private long[] fed = new long[16];
     private float[] lastLogits;
+    private CrossKv cross;
 
     DraftSession(EncodedAudio audio, KvCache cache) {
         this.audio = audio;
@@ -27,6 +30,15 @@ public final class DraftSession {
 
     public KvCache cache() {
         return cache;
+    }
+
+    /** Null until the drafter projects them (at start, or at the first feed after a restore). */
+    CrossKv cross() {
+        return cross;
+    }
+
+    void cross(CrossKv projected) {
+        this.cross = projected;
     }
 
     /** Number of tokens in the cache (prompt included). */

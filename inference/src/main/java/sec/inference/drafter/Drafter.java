@@ -20,8 +20,10 @@ import sec.inference.model.ModelManifest;
 
 /**
  * The edge model through ONNX Runtime: encoder.onnx and context.onnx once per utterance,
- * decoder.onnx per step with past key/values. One instance per thread (sessions are thread-safe
- * but the per-call buffers here are not worth sharing); close it when done.
+ * cross_kv.onnx once per session (the decoder's cross-attention keys and values, which depend on
+ * the audio alone), decoder.onnx per step with past key/values. One instance per thread: the ONNX
+ * sessions are thread-safe, but the drafter keeps the cross tensors of the session it fed last
+ * ({@link CrossTensors}); close it when done.
  */
 public final class Drafter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Drafter.class);
@@ -32,7 +34,11 @@ public final class Drafter implements AutoCloseable {
     private final int contextDim;
     private final OrtSession encoder;
     private final OrtSession context;
+    private final OrtSession crossKv;
     private final OrtSession decoder;
+    /** Per cross input, the axis over encoder steps (the decoder's one dynamic axis after the batch). */
+    private final int[] crossStepsAxis;
+    private final CrossTensors lastCross;
 
     private Drafter(ModelManifest manifest, int threads) {
         this.spec = manifest.drafter();
@@ -40,27 +46,34 @@ public final class Drafter implements AutoCloseable {
         this.contextDim = manifest.contextDim();
         OrtSession enc = null;
         OrtSession ctx = null;
+        OrtSession cross = null;
         OrtSession dec = null;
         try {
             enc = open(spec.encoder(), threads, Set.of("log_mel"), Set.of("encoder_states"));
             ctx = open(spec.context(), threads, Set.of("log_mel"), Set.of("context"));
+            cross = open(spec.crossKv(), threads, Set.of("encoder_states"), Set.copyOf(spec.crossInputs()));
             Set<String> decoderInputs = new java.util.HashSet<>(
-                    List.of("input_ids", "position_ids", "encoder_states", "encoder_mask", "self_mask"));
+                    List.of("input_ids", "position_ids", "encoder_mask", "self_mask"));
+            decoderInputs.addAll(spec.crossInputs());
             decoderInputs.addAll(spec.pastInputs());
             Set<String> decoderOutputs = new java.util.HashSet<>(spec.presentOutputs());
             decoderOutputs.add("logits");
             dec = open(spec.decoder(), threads, decoderInputs, decoderOutputs);
             lastDim(spec.encoder(), enc.getInputInfo().get("log_mel"), manifest.mel().nMels(), "mel bins");
             lastDim(spec.decoder(), dec.getOutputInfo().get("logits"), vocabSize, "vocabulary entries");
+            this.crossStepsAxis = CrossKv.stepsAxes(spec, cross, dec);
         } catch (RuntimeException | OrtException e) {
             closeQuietly(enc);
             closeQuietly(ctx);
+            closeQuietly(cross);
             closeQuietly(dec);
             throw e instanceof RuntimeException r ? r : new ModelException("drafter: " + e.getMessage(), e);
         }
         this.decoder = dec;
+        this.crossKv = cross;
         this.encoder = enc;
         this.context = ctx;
+        this.lastCross = new CrossTensors(env, spec.crossInputs());
     }
 
     public int vocabSize() {
@@ -79,7 +92,7 @@ public final class Drafter implements AutoCloseable {
         return spec;
     }
 
-    /** Loads the three ONNX files named by the manifest, each with {@code threads} intra-op threads. */
+    /** Loads the four ONNX files named by the manifest, each with {@code threads} intra-op threads. */
     public static Drafter load(ModelManifest manifest, int threads) {
         return new Drafter(manifest, threads);
     }
@@ -153,8 +166,36 @@ public final class Drafter implements AutoCloseable {
     /** Starts an utterance and feeds the prompt; {@link DraftSession#lastLogits()} then predicts token 1. */
     public DraftSession start(EncodedAudio audio, long[] prompt) {
         DraftSession s = new DraftSession(audio, new KvCache(spec.layers(), spec.heads(), spec.headDim()));
+        s.cross(project(audio));
         feed(s, prompt);
         return s;
+    }
+
+    /** The session's cross-attention keys and values, projected now if it has none (read back from a checkpoint). */
+    CrossKv cross(DraftSession s) {
+        if (s.cross() == null) {
+            s.cross(project(s.audio()));
+        }
+        return s.cross();
+    }
+
+    /** Runs cross_kv.onnx over one utterance's encoder states. */
+    private CrossKv project(EncodedAudio audio) {
+        List<String> names = spec.crossInputs();
+        try (OnnxTensor states = OnnxTensor.createTensor(env, FloatBuffer.wrap(audio.states()),
+                        new long[] {1, audio.steps(), audio.dim()});
+                OrtSession.Result out = crossKv.run(Map.of("encoder_states", states))) {
+            float[][] tensors = new float[names.size()][];
+            long[][] shapes = new long[names.size()][];
+            for (int i = 0; i < tensors.length; i++) {
+                OnnxTensor t = (OnnxTensor) out.get(names.get(i)).orElseThrow();
+                tensors[i] = toArray(t.getFloatBuffer());
+                shapes[i] = t.getInfo().getShape();
+            }
+            return new CrossKv(tensors, shapes, crossStepsAxis, audio.steps());
+        } catch (OrtException e) {
+            throw new IllegalStateException("drafter cross K/V projection failed: " + e.getMessage(), e);
+        }
     }
 
     /** Feeds tokens after the cache (one or several at once) and returns the last position's logits. */
@@ -162,25 +203,23 @@ public final class Drafter implements AutoCloseable {
         KvCache cache = s.cache();
         int past = cache.length();
         int total = past + ids.length;
-        EncodedAudio audio = s.audio();
+        CrossKv cross = cross(s);
         long[] positions = new long[ids.length];
         for (int i = 0; i < ids.length; i++) {
             positions[i] = past + i;
         }
-        Map<String, OnnxTensor> in = new HashMap<>();
+        Map<String, OnnxTensor> step = new HashMap<>(); // made for this step, closed after it
         try {
-            in.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, ids.length}));
-            in.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, ids.length}));
-            in.put("encoder_states", OnnxTensor.createTensor(env, FloatBuffer.wrap(audio.states()),
-                    new long[] {1, audio.steps(), audio.dim()}));
-            in.put("encoder_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(audio.steps())),
-                    new long[] {1, audio.steps()}));
-            in.put("self_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(total)), new long[] {1, total}));
+            step.put("input_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(ids), new long[] {1, ids.length}));
+            step.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, ids.length}));
+            step.put("self_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(total)), new long[] {1, total}));
             long[] pastShape = {1, spec.heads(), past, spec.headDim()};
             for (int l = 0; l < spec.layers(); l++) {
-                in.put(spec.pastInputs().get(2 * l), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.keys(l)), pastShape));
-                in.put(spec.pastInputs().get(2 * l + 1), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.values(l)), pastShape));
+                step.put(spec.pastInputs().get(2 * l), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.keys(l)), pastShape));
+                step.put(spec.pastInputs().get(2 * l + 1), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.values(l)), pastShape));
             }
+            Map<String, OnnxTensor> in = new HashMap<>(step);
+            lastCross.putInto(cross, in);
             try (OrtSession.Result out = decoder.run(in)) {
                 float[][] keys = new float[spec.layers()][];
                 float[][] values = new float[spec.layers()][];
@@ -199,7 +238,7 @@ public final class Drafter implements AutoCloseable {
         } catch (OrtException e) {
             throw new IllegalStateException("drafter decoder step failed: " + e.getMessage(), e);
         } finally {
-            in.values().forEach(OnnxTensor::close);
+            step.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -253,8 +292,10 @@ public final class Drafter implements AutoCloseable {
 
     @Override
     public void close() {
+        lastCross.close();
         closeQuietly(encoder);
         closeQuietly(context);
+        closeQuietly(crossKv);
         closeQuietly(decoder);
     }
 

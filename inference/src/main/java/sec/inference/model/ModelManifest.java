@@ -35,11 +35,17 @@ public final class ModelManifest {
     private final Path tokenizerFile;
     private final Map<String, List<String>> emotions;
 
-    /** Layout of the drafter's ONNX decoder (past/present key-value names, heads, sizes). */
+    /**
+     * Layout of the drafter's ONNX files (past/present key-value names, heads, sizes). The
+     * cross-attention keys and values are projected once per utterance by {@code crossKv}
+     * (encoder_states in, {@code crossInputs} out) and fed to the decoder by those names.
+     */
     public record DrafterSpec(
             Path encoder,
             Path decoder,
             Path context,
+            Path crossKv,
+            List<String> crossInputs,
             int layers,
             int heads,
             int headDim,
@@ -66,10 +72,17 @@ public final class ModelManifest {
         this.languageTokens = Map.copyOf(langs);
         this.maxCaptionTokens = integer(root, "max_caption_tokens");
         JsonNode d = node(root, "drafter");
+        if (!d.has("cross_kv")) {
+            // a bundle exported before the split: say how to bring it up to date
+            throw invalid("missing key 'drafter.cross_kv' (a decoder that still takes encoder_states;"
+                    + " models/recipe/split_cross_kv.py splits it)");
+        }
         this.drafter = new DrafterSpec(
                 file(text(d, "encoder")),
                 file(text(d, "decoder")),
                 file(text(ctx, "file")),
+                file(text(d, "cross_kv")),
+                strings(node(d, "cross_inputs")),
                 integer(d, "layers"),
                 integer(d, "heads"),
                 integer(d, "head_dim"),
@@ -78,6 +91,10 @@ public final class ModelManifest {
                 strings(node(d, "present_outputs")));
         if (drafter.pastInputs().size() != 2 * drafter.layers()) {
             throw invalid("drafter.past_inputs has " + drafter.pastInputs().size()
+                    + " names, expected 2 per layer (" + 2 * drafter.layers() + ")");
+        }
+        if (drafter.crossInputs().size() != 2 * drafter.layers()) {
+            throw invalid("drafter.cross_inputs has " + drafter.crossInputs().size()
                     + " names, expected 2 per layer (" + 2 * drafter.layers() + ")");
         }
         this.verifierFile = file(text(node(root, "verifier"), "file"));

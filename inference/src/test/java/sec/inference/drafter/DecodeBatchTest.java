@@ -2,7 +2,13 @@ package sec.inference.drafter;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -14,8 +20,9 @@ import sec.inference.model.ModelManifest;
 
 /**
  * Utterances of different lengths stepped together give, row by row, what each gives stepped
- * alone: the same greedy tokens, logits and caches (also for one that had rolled back), and each
- * goes on alone after the batch as if it had never been in one.
+ * alone: the same greedy tokens, logits and caches (also for one that had rolled back, and one read
+ * back from its binary form, whose cross keys and values the batch projects again), and each goes
+ * on alone after the batch as if it had never been in one.
  */
 class DecodeBatchTest {
     private static ModelManifest manifest;
@@ -39,7 +46,7 @@ class DecodeBatchTest {
     }
 
     @Test
-    void aBatchedStepIsEachSessionsOwnStep() {
+    void aBatchedStepIsEachSessionsOwnStep() throws IOException {
         List<DraftSession> alone = new ArrayList<>();
         List<DraftSession> together = new ArrayList<>();
         for (int i = 0; i < audio.size(); i++) {
@@ -54,6 +61,8 @@ class DecodeBatchTest {
             group.get(3).truncate(group.get(3).length() - 1);
             drafter.feed(group.get(3), 31);
         }
+        together.set(2, restored(together.get(2)));
+        assertNull(together.get(2).cross(), "read back without its cross keys and values");
         assertEquals(4, audio.stream().map(EncodedAudio::steps).distinct().count(), "four audio lengths");
         float[][] batched = together.stream().map(DraftSession::lastLogits).toArray(float[][]::new);
         try (DecodeBatch batch = new DecodeBatch(drafter, together)) {
@@ -100,5 +109,12 @@ class DecodeBatchTest {
             }
             assertArrayEquals(fedA, fedB);
         }
+    }
+
+    /** The session as a checkpoint restores it (KV cache included). */
+    private static DraftSession restored(DraftSession s) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        s.writeTo(new DataOutputStream(b), true);
+        return DraftSession.readFrom(new DataInputStream(new ByteArrayInputStream(b.toByteArray())));
     }
 }
