@@ -175,11 +175,11 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         metrics.callState(stateBytes());
     }
 
-    /** KV cache bytes of the call's open utterances (the bulk of its state). */
+    /** Heap bytes of the call's open utterances: KV caches, encoder states, cross-attention keys and values. */
     private long stateBytes() throws Exception {
         long bytes = 0;
         for (UtteranceDecoding ud : utterances.values()) {
-            bytes += ud.state.session().cache().bytes();
+            bytes += ud.state.session().heapBytes();
         }
         return bytes;
     }

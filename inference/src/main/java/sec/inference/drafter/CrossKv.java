@@ -41,6 +41,15 @@ final class CrossKv {
         this.steps = steps;
     }
 
+    /** Heap bytes of the projected keys and values. */
+    long bytes() {
+        long n = 0;
+        for (float[] t : tensors) {
+            n += 4L * t.length;
+        }
+        return n;
+    }
+
     /**
      * Per cross input, its axis over the encoder steps: the one dynamic axis after the batch in the
      * decoder's input. cross_kv.onnx must output exactly the shape the decoder takes.

@@ -41,6 +41,14 @@ public final class DraftSession {
         this.cross = projected;
     }
 
+    /**
+     * Heap bytes the session holds: KV cache, encoder states and (once projected) the cross-attention
+     * keys and values, about 4× the encoder states. What a call's open utterances cost the edge.
+     */
+    public long heapBytes() {
+        return cache.bytes() + 4L * audio.states().length + audio.context().length + (cross == null ? 0 : cross.bytes());
+    }
+
     /** Number of tokens in the cache (prompt included). */
     public int length() {
         return cache.length();

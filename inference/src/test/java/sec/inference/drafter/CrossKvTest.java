@@ -41,6 +41,13 @@ class CrossKvTest {
     }
 
     @Test
+    void itsBytesAreEveryTensorsFloats() {
+        CrossKv kv = new CrossKv(new float[][] {counting(12), counting(6)}, new long[][] {{1, 2, 2, 3}, {1, 2, 3, 1}},
+                new int[] {3, 2}, 3);
+        org.junit.jupiter.api.Assertions.assertEquals(4L * 18, kv.bytes());
+    }
+
+    @Test
     void aTensorOfAnotherUtteranceLengthIsRefused() {
         assertThrows(IllegalStateException.class,
                 () -> new CrossKv(new float[][] {counting(12)}, new long[][] {{1, 2, 2, 3}}, new int[] {3}, 4));

@@ -60,4 +60,13 @@ class CrossTensorsTest {
         }
         assertNotEquals(java.util.Arrays.toString(wantA[0]), java.util.Arrays.toString(wantB[0]), "the audio matters");
     }
+
+    @Test
+    void aSessionCountsItsCrossKeysAndValuesInItsBytes() {
+        DraftSession s = drafter.start(en, manifest.prompt("en"));
+        long withoutCross = s.cache().bytes() + 4L * en.states().length + en.context().length;
+        // keys and values per layer, each heads × headDim per step: 4× the encoder states here
+        long cross = 4L * 2 * manifest.drafter().layers() * manifest.drafter().heads() * manifest.drafter().headDim() * en.steps();
+        org.junit.jupiter.api.Assertions.assertEquals(withoutCross + cross, s.heapBytes());
+    }
 }
