@@ -1,12 +1,12 @@
 package sec.operators;
 
-import java.util.ArrayDeque;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.Histogram;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import sec.inference.decode.BlockController;
+import sec.inference.decode.TokenShareWindow;
 import sec.schemas.EmotionCaption;
 
 /**
@@ -18,8 +18,6 @@ import sec.schemas.EmotionCaption;
 final class DrafterMetrics {
     static final long WINDOW_MS = 60_000;
 
-    private record Done(long atMs, int drafted, int sent, int accepted) {}
-
     private final Counter drafted;
     private final Counter sent;
     private final Counter accepted;
@@ -30,7 +28,7 @@ final class DrafterMetrics {
     final Counter overLimit;
     private final Histogram roundTripMs;
     private final Histogram callStateBytes;
-    private final ArrayDeque<Done> window = new ArrayDeque<>();
+    private final TokenShareWindow window = new TokenShareWindow(WINDOW_MS);
     private volatile int gamma;
     private volatile double tau;
 
@@ -43,8 +41,8 @@ final class DrafterMetrics {
         staleVerdicts = group.counter("verdictsStale");
         unusableVerdicts = group.counter("verdictsUnusable");
         overLimit = group.counter("utterancesFinishedOverLimit");
-        group.gauge("rho", (Gauge<Double>) () -> ratio(false));
-        group.gauge("acceptanceRate", (Gauge<Double>) () -> ratio(true));
+        group.gauge("rho", (Gauge<Double>) () -> window.rho(System.currentTimeMillis()).orElse(0));
+        group.gauge("acceptanceRate", (Gauge<Double>) () -> window.acceptance(System.currentTimeMillis()).orElse(0));
         group.gauge("gamma", (Gauge<Integer>) () -> gamma);
         group.gauge("tau", (Gauge<Double>) () -> tau);
         roundTripMs = group.histogram("verificationRoundTripMs", new DescriptiveStatisticsHistogram(1000));
@@ -58,24 +56,7 @@ final class DrafterMetrics {
         accepted.inc(c.getAccepted());
         corrected.inc(c.getCorrected());
         timedOut.inc(c.getTimeouts());
-        window.addLast(new Done(nowMs, c.getDrafted(), c.getSent(), c.getAccepted()));
-        while (!window.isEmpty() && window.peekFirst().atMs() < nowMs - WINDOW_MS) {
-            window.removeFirst();
-        }
-    }
-
-    /** ρ = sent / drafted, or the acceptance rate = accepted / sent, over the window (0 when empty). */
-    private synchronized double ratio(boolean acceptance) {
-        long d = 0;
-        long s = 0;
-        long a = 0;
-        for (Done x : window) {
-            d += x.drafted();
-            s += x.sent();
-            a += x.accepted();
-        }
-        long den = acceptance ? s : d;
-        return den == 0 ? 0 : (double) (acceptance ? a : s) / den;
+        window.add(nowMs, c.getDrafted(), c.getSent(), c.getAccepted());
     }
 
     void inForce(BlockController controller) {
