@@ -28,6 +28,7 @@ import sec.jobs.bench.DrafterBatchBench;
 import sec.jobs.bench.EdgeThroughputBench;
 import sec.jobs.bench.KafkaThroughputBench;
 import sec.jobs.bench.RealtimeLoadBench;
+import sec.jobs.bench.SpeculativeBatchBench;
 import sec.jobs.bench.VerifierBatchBench;
 import sec.operators.SegmenterConfig;
 import sec.operators.Utterance;
@@ -98,6 +99,12 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("drafter_tokens_per_s_batch_1", Math.round(batched[0] * 10) / 10.0);
             result.put("drafter_tokens_per_s_batched_16", Math.round(batched[1] * 10) / 10.0);
             result.put("drafter_batched_speedup_16", Math.round(batched[1] / batched[0] * 100) / 100.0);
+            // the same 16 calls drafted as the edge drafts (gated blocks), each call's next block together
+            double[] blocks = SpeculativeBatchBench.rates(drafter, calls, prompts, manifest.eos(),
+                    sec.inference.decode.SpeculationConfig.defaults(), seconds / 2);
+            result.put("drafter_speculative_tokens_per_s_batch_1", Math.round(blocks[0] * 10) / 10.0);
+            result.put("drafter_speculative_tokens_per_s_batched_16", Math.round(blocks[1] * 10) / 10.0);
+            result.put("drafter_speculative_batched_speedup_16", Math.round(blocks[1] / blocks[0] * 100) / 100.0);
             try (Verifier verifier = Verifier.load(manifest)) {
                 Map<Integer, Double> bps = VerifierBatchBench.blocksPerSecond(verifier, audio, prompt, 12, 4,
                         new int[] {1, 8, 32}, seconds / 2);

@@ -32,6 +32,9 @@ class BenchCommandTest {
         assertTrue(json.get("kafka_frames").asLong() > 100_000, "3 copies of the 8 bundled calls' frames");
         assertEquals(json.get("drafter_tokens_per_s_batched_16").asDouble() / json.get("drafter_tokens_per_s_batch_1").asDouble(),
                 json.get("drafter_batched_speedup_16").asDouble(), 0.01);
+        assertEquals(json.get("drafter_speculative_tokens_per_s_batched_16").asDouble()
+                / json.get("drafter_speculative_tokens_per_s_batch_1").asDouble(),
+                json.get("drafter_speculative_batched_speedup_16").asDouble(), 0.01);
         assertTrue(json.get("drafter_tokens_per_s_flink").asDouble() > 0, json.toString());
         assertEquals(json.get("drafter_tokens_per_s_flink").asDouble() / json.get("drafter_tokens_per_s_edge_bare").asDouble(),
                 json.get("flink_vs_bare").asDouble(), 0.002);

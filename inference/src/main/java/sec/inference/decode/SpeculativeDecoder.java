@@ -123,7 +123,11 @@ public final class SpeculativeDecoder {
         }
     }
 
-    private DraftBlock draft(boolean maySend) {
+    /**
+     * Starts the next block (see {@link #draftBlock}) for a caller that feeds the decoder itself
+     * ({@link BatchedDrafting}); {@link #finishBlock} completes it.
+     */
+    BlockDraft beginBlock() {
         if (!canDraft()) {
             throw new IllegalStateException(state.finished ? "caption already finished"
                     : "a block is waiting for its verdict and the lookahead (" + config.lookahead() + ") is used up");
@@ -134,27 +138,37 @@ public final class SpeculativeDecoder {
         long[] prefix = prefixWithPrompt(ahead.size());
         float[] logits = drafter.sync(session, prefix, prefix.length);
         int budget = config.maxTokens() - (prefix.length - prompt.length);
-        int gamma = Math.min(controller.gamma(), budget);
-        long[] tokens = new long[gamma];
-        float[] ents = new float[gamma];
-        float[][] probs = acceptance.needsDrafterProbs() ? new float[gamma][] : null;
-        int n = 0;
-        while (n < gamma) {
-            float[] p = sampler != null ? Logits.softmax(logits) : null;
-            long t = sampler != null ? sampler.draw(p) : Logits.argmax(logits);
-            tokens[n] = t;
-            ents[n] = (float) Logits.entropy(logits);
-            if (probs != null) {
-                probs[n] = p;
-            }
-            n++;
-            if (t == eos || n == gamma) {
+        return new BlockDraft(logits, Math.min(controller.gamma(), budget), eos, sampler, acceptance.needsDrafterProbs());
+    }
+
+    /** The session a {@link #beginBlock} draft feeds. */
+    DraftSession session() {
+        return session;
+    }
+
+    /** Completes a block from {@link #beginBlock}: as {@link #draftBlock} returns. */
+    DraftBlock finishBlock(BlockDraft draft) {
+        return finish(draft, true);
+    }
+
+    private DraftBlock draft(boolean maySend) {
+        BlockDraft draft = beginBlock();
+        while (!draft.done()) {
+            long t = draft.next();
+            if (draft.done()) {
                 break;
             }
-            logits = drafter.feed(session, t);
+            draft.fed(drafter.feed(session, t));
         }
-        DraftBlock block = new DraftBlock(Arrays.copyOf(tokens, n), Arrays.copyOf(ents, n),
-                probs == null ? null : Arrays.copyOf(probs, n));
+        return finish(draft, maySend);
+    }
+
+    private DraftBlock finish(BlockDraft draft, boolean maySend) {
+        if (!draft.done()) {
+            throw new IllegalStateException("the block is not complete");
+        }
+        DraftBlock block = draft.block();
+        int n = block.length();
         trace.drafted += n;
         if (maySend && config.mode() == SpeculationConfig.Mode.UGSD && controller.shouldVerify(block)) {
             state.blockId++;

@@ -1,0 +1,68 @@
+package sec.inference.decode;
+
+import java.util.ArrayList;
+import java.util.List;
+import sec.inference.drafter.DecodeBatch;
+import sec.inference.drafter.DraftSession;
+import sec.inference.drafter.Drafter;
+
+/**
+ * The next block of several utterances (one per call) drafted together: every token step of the
+ * blocks is one decoder run for all of them ({@link DecodeBatch}) instead of one run per call. Each
+ * block is what {@link SpeculativeDecoder#draftBlock} would make alone (the same {@link BlockDraft}
+ * loop; the batched logits equal the lone ones, {@code DecodeBatchTest}); with speculative sampling
+ * the shared random draws come in another order, so only the deterministic acceptance rules give
+ * token-identical blocks. A block that completes early has its last token fed while the others go on,
+ * which costs nothing: the next block's sync trims the cache to the committed tokens.
+ */
+public final class BatchedDrafting {
+    private BatchedDrafting() {}
+
+    /**
+     * Drafts the next block of every decoder (each must {@link SpeculativeDecoder#canDraft}, each its own
+     * utterance); returns, per decoder, what {@link SpeculativeDecoder#draftBlock} returns.
+     */
+    public static List<DraftBlock> draftBlocks(Drafter drafter, List<SpeculativeDecoder> decoders) {
+        List<DraftSession> sessions = decoders.stream().map(SpeculativeDecoder::session).toList();
+        if (sessions.stream().distinct().count() != sessions.size()) {
+            throw new IllegalArgumentException("two decoders share one drafter session");
+        }
+        List<BlockDraft> drafts = new ArrayList<>(decoders.size());
+        for (SpeculativeDecoder d : decoders) {
+            drafts.add(d.beginBlock());
+        }
+        long[] next = new long[drafts.size()];
+        if (pick(drafts, next)) {
+            try (DecodeBatch batch = new DecodeBatch(drafter, sessions)) {
+                do {
+                    float[][] logits = batch.step(next);
+                    for (int i = 0; i < drafts.size(); i++) {
+                        if (!drafts.get(i).done()) {
+                            drafts.get(i).fed(logits[i]);
+                        }
+                    }
+                } while (pick(drafts, next));
+            }
+        }
+        List<DraftBlock> out = new ArrayList<>(decoders.size());
+        for (int i = 0; i < decoders.size(); i++) {
+            out.add(decoders.get(i).finishBlock(drafts.get(i)));
+        }
+        return out;
+    }
+
+    /** Each unfinished block picks its next token (a finished one repeats its last); whether any block needs a step. */
+    private static boolean pick(List<BlockDraft> drafts, long[] next) {
+        boolean step = false;
+        for (int i = 0; i < drafts.size(); i++) {
+            BlockDraft d = drafts.get(i);
+            if (d.done()) {
+                next[i] = d.last();
+            } else {
+                next[i] = d.next();
+                step |= !d.done();
+            }
+        }
+        return step;
+    }
+}
