@@ -13,7 +13,8 @@ import sec.inference.drafter.Drafter;
  * loop; the batched logits equal the lone ones, {@code DecodeBatchTest}); with speculative sampling
  * the shared random draws come in another order, so only the deterministic acceptance rules give
  * token-identical blocks. A block that completes early has its last token fed while the others go on,
- * which costs nothing: the next block's sync trims the cache to the committed tokens.
+ * and every block's last token is fed in one last run: the next block's sync then finds its logits
+ * ready, or trims the cache to the committed tokens after a rejection.
  */
 public final class BatchedDrafting {
     private BatchedDrafting() {}
@@ -32,17 +33,20 @@ public final class BatchedDrafting {
             drafts.add(d.beginBlock());
         }
         long[] next = new long[drafts.size()];
-        if (pick(drafts, next)) {
-            try (DecodeBatch batch = new DecodeBatch(drafter, sessions)) {
-                do {
-                    float[][] logits = batch.step(next);
-                    for (int i = 0; i < drafts.size(); i++) {
-                        if (!drafts.get(i).done()) {
-                            drafts.get(i).fed(logits[i]);
-                        }
+        boolean more = pick(drafts, next);
+        try (DecodeBatch batch = new DecodeBatch(drafter, sessions)) {
+            while (more) {
+                float[][] logits = batch.step(next);
+                for (int i = 0; i < drafts.size(); i++) {
+                    if (!drafts.get(i).done()) {
+                        drafts.get(i).fed(logits[i]);
                     }
-                } while (pick(drafts, next));
+                }
+                more = pick(drafts, next);
             }
+            // One more run feeds every block's last token: the next block starts from it (when this one
+            // is kept), and its sync then finds the logits ready instead of one decoder run per call.
+            batch.step(next);
         }
         List<DraftBlock> out = new ArrayList<>(decoders.size());
         for (int i = 0; i < decoders.size(); i++) {
