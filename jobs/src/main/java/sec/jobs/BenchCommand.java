@@ -126,11 +126,16 @@ public final class BenchCommand implements Callable<Integer> {
         List<Utterance> base = utterances(models.resolve("calls/call-01-en.wav"), "call-01-en", "en");
         int count = quick ? 250 : 1000; // ~3 s and ~12 s of drafting here
         double[] bare = EdgeThroughputBench.bare(manifest, base, count);
-        double[] flink = EdgeThroughputBench.flink(models.resolve("bundled").toString(), base, count);
+        // like for like (each call drafted at once, as the core does), then as the job runs (calls drafted together)
+        double[] flink = EdgeThroughputBench.flink(models.resolve("bundled").toString(), base, count, 1);
+        double[] batched = EdgeThroughputBench.flink(models.resolve("bundled").toString(), base, count,
+                sec.operators.DrafterConfig.DEFAULT_BATCH_CALLS);
         result.put("edge_utterances", count);
         result.put("drafter_tokens_per_s_edge_bare", Math.round(bare[0] * 10) / 10.0);
         result.put("drafter_tokens_per_s_flink", Math.round(flink[0] * 10) / 10.0);
         result.put("flink_vs_bare", Math.round(flink[0] / bare[0] * 1000) / 1000.0);
+        result.put("drafter_tokens_per_s_flink_batched", Math.round(batched[0] * 10) / 10.0);
+        result.put("flink_batched_vs_bare", Math.round(batched[0] / bare[0] * 1000) / 1000.0);
     }
 
     /** Kafka pass-through vs the edge's frame path on one embedded broker. */

@@ -4,6 +4,7 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -17,6 +18,7 @@ import sec.operators.AlertRule;
 import sec.operators.DrafterConfig;
 import sec.operators.EmotionAlerter;
 import sec.operators.SegmenterConfig;
+import sec.operators.BatchingDrafterOperator;
 import sec.operators.SpeculativeDrafter;
 import sec.operators.Utterance;
 import sec.operators.UtteranceSegmenter;
@@ -48,7 +50,8 @@ public final class EdgeCaptionJob {
         SingleOutputStreamOperator<EmotionCaption> captions = utterances
                 .keyBy(u -> u.callId)
                 .connect(verdicts.keyBy(Verdict::getCallId))
-                .process(new SpeculativeDrafter(drafter)).name("speculative-drafter").uid("speculative-drafter");
+                .transform("speculative-drafter", TypeInformation.of(EmotionCaption.class), new BatchingDrafterOperator(drafter))
+                .uid("speculative-drafter");
         captions.sinkTo(sinks.captions()).name("captions").uid("captions-sink");
         captions.keyBy(EmotionCaption::getCallId).process(new EmotionAlerter(rules)).name("emotion-alerts").uid("emotion-alerts")
                 .sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");

@@ -62,6 +62,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("drafter.partial-captions", "true");
         k.put("drafter.kv-cache.checkpoint", "true");
         k.put("drafter.max-open-utterances", String.valueOf(DrafterConfig.DEFAULT_MAX_OPEN_UTTERANCES));
+        k.put("drafter.batch-calls", String.valueOf(DrafterConfig.DEFAULT_BATCH_CALLS));
+        k.put("drafter.batch-delay-ms", String.valueOf(DrafterConfig.DEFAULT_BATCH_DELAY_MS));
         SpeculationConfig d = SpeculationConfig.defaults();
         k.put("speculation.acceptance", d.acceptance().name().toLowerCase());
         k.put("speculation.rank-k", String.valueOf(d.rankK()));
@@ -130,7 +132,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 v.integer("segmenter.max-call-id-chars"), v.integer("segmenter.max-calls-per-subtask"),
                 v.str("segmenter.default-language"), kafka.topics().frames());
         DrafterConfig drafter = new DrafterConfig(models, speculation, v.lng("drafter.verdict-deadline-ms"),
-                v.bool("drafter.partial-captions"), v.bool("drafter.kv-cache.checkpoint"), v.integer("drafter.max-open-utterances"));
+                v.bool("drafter.partial-captions"), v.bool("drafter.kv-cache.checkpoint"), v.integer("drafter.max-open-utterances"),
+                v.integer("drafter.batch-calls"), v.lng("drafter.batch-delay-ms"));
         CloudVerifyJob.Config verifier = new CloudVerifyJob.Config(models, speculation, v.integer("verifier.max-batch"),
                 v.lng("verifier.max-wait-ms"), v.lng("verifier.async-timeout-ms"), v.integer("verifier.async-capacity"),
                 v.lng("verifier.context-ttl-ms"));

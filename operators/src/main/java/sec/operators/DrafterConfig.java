@@ -11,11 +11,16 @@ import sec.inference.decode.SpeculationConfig;
  * ({@code drafter.kv-cache.checkpoint}; when not, a restore rebuilds it with one prefill), and how
  * many utterances of one call may wait for the cloud at once ({@code drafter.max-open-utterances};
  * past it the oldest is finished on the edge, so a call's state stays bounded when the cloud is slow;
- * 32 at ~65 KB each is ~2 MB per call, and leaves room for a whole call replayed at once after an outage).
+ * 32 at ~65 KB each is ~2 MB per call, and leaves room for a whole call replayed at once after an outage),
+ * and how many calls' blocks the {@link BatchingDrafterOperator} drafts together ({@code drafter.batch-calls};
+ * 1: each call at once) and how long it holds a call for a fuller batch ({@code drafter.batch-delay-ms}).
  */
 public record DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs,
-        boolean partialCaptions, boolean checkpointKvCache, int maxOpenUtterances) implements Serializable {
+        boolean partialCaptions, boolean checkpointKvCache, int maxOpenUtterances, int batchCalls, long batchDelayMs)
+        implements Serializable {
     public static final int DEFAULT_MAX_OPEN_UTTERANCES = 32;
+    public static final int DEFAULT_BATCH_CALLS = 16;
+    public static final long DEFAULT_BATCH_DELAY_MS = 5;
 
     public DrafterConfig {
         if (verdictDeadlineMs <= 0) {
@@ -24,6 +29,24 @@ public record DrafterConfig(String modelDir, SpeculationConfig speculation, long
         if (maxOpenUtterances < 1) {
             throw new IllegalArgumentException("drafter.max-open-utterances must be >= 1, got " + maxOpenUtterances);
         }
+        if (batchCalls < 1) {
+            throw new IllegalArgumentException("drafter.batch-calls must be >= 1, got " + batchCalls);
+        }
+        if (batchDelayMs < 0) {
+            throw new IllegalArgumentException("drafter.batch-delay-ms must be >= 0, got " + batchDelayMs);
+        }
+    }
+
+    public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
+            boolean checkpointKvCache, int maxOpenUtterances) {
+        this(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache, maxOpenUtterances,
+                DEFAULT_BATCH_CALLS, DEFAULT_BATCH_DELAY_MS);
+    }
+
+    /** The same settings with calls drafted together in batches of up to {@code calls}, held at most {@code delayMs}. */
+    public DrafterConfig withBatch(int calls, long delayMs) {
+        return new DrafterConfig(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache,
+                maxOpenUtterances, calls, delayMs);
     }
 
     public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,

@@ -73,6 +73,8 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     private transient MapState<String, UtteranceDecoding> utterances;
     private transient ValueState<byte[]> callCredit;
     private transient DrafterMetrics metrics;
+    /** Set by {@link BatchingDrafterOperator}: calls to draft later, together; null: draft at once. */
+    private transient java.util.function.Consumer<String> deferral;
 
     public SpeculativeDrafter(DrafterConfig config) {
         this.config = config;
@@ -122,8 +124,9 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         DecodingState state = new DecodingState(drafter.start(audio, prompt), prompt,
                 new BlockController(config.speculation()));
         CreditPolicy credit = credit();
-        makeRoom(credit, ctx, out);
-        advance(new UtteranceDecoding(u, ctx.timerService().currentProcessingTime(), state), credit, ctx, out);
+        DraftOutput o = output(ctx, out);
+        makeRoom(credit, ctx.getCurrentKey(), o);
+        advance(new UtteranceDecoding(u, o.now(), state), credit, ctx.getCurrentKey(), o);
         metrics.callState(stateBytes());
     }
 
@@ -131,7 +134,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
      * Keeps a call's open utterances under {@code drafter.max-open-utterances}: when the cloud is
      * slower than the call talks, the oldest is finished on the edge (waiting blocks unverified).
      */
-    private void makeRoom(CreditPolicy credit, Context ctx, Collector<EmotionCaption> out) throws Exception {
+    private void makeRoom(CreditPolicy credit, String callId, DraftOutput o) throws Exception {
         UtteranceDecoding oldest = null;
         int open = 0;
         for (UtteranceDecoding ud : utterances.values()) {
@@ -145,7 +148,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         }
         metrics.overLimit.inc();
         decoder(oldest, credit).finishOnEdge();
-        advance(oldest, credit, ctx, out);
+        advance(oldest, credit, callId, o);
     }
 
     @Override
@@ -171,7 +174,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
             ud.deadlineMs = 0;
         }
-        advance(ud, credit, ctx, out);
+        advance(ud, credit, ctx.getCurrentKey(), output(ctx, out));
         metrics.callState(stateBytes());
     }
 
@@ -193,10 +196,11 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             }
         }
         CreditPolicy credit = credit();
+        DraftOutput o = output(ctx, out);
         for (UtteranceDecoding ud : due) {
             decoder(ud, credit).applyTimeout();
             ud.deadlineMs = 0;
-            advance(ud, credit, ctx, out);
+            advance(ud, credit, ctx.getCurrentKey(), o);
         }
     }
 
@@ -225,42 +229,128 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
 
     /**
      * Drafts while the decoder may (with pipelined drafting, several blocks go out behind the
-     * oldest one waiting), then either waits, with a deadline on the oldest block, or finishes.
+     * oldest one waiting), then settles the utterance. Under the batching operator the drafting is
+     * left to it: the state is stored and the call handed over, to be drafted with other calls.
      */
-    private void advance(UtteranceDecoding ud, CreditPolicy credit, Context ctx, Collector<EmotionCaption> out)
-            throws Exception {
+    private void advance(UtteranceDecoding ud, CreditPolicy credit, String callId, DraftOutput o) throws Exception {
+        if (deferral != null) {
+            keep(credit);
+            utterances.put(ud.utterance.utteranceId, ud);
+            deferral.accept(callId);
+            return;
+        }
         SpeculativeDecoder decoder = decoder(ud, credit);
-        long now = ctx.timerService().currentProcessingTime();
+        long now = o.now();
         while (decoder.canDraft()) {
             DraftBlock block = decoder.draftBlock();
             if (block != null) {
-                ctx.output(REQUESTS, request(ud, decoder, block, now));
+                o.request(request(ud, decoder, block, now));
             }
         }
+        settle(ud, decoder, credit, o);
+    }
+
+    /** After drafting: the utterance waits for a verdict (deadline set, partial caption) or is finished (caption). */
+    private void settle(UtteranceDecoding ud, SpeculativeDecoder decoder, CreditPolicy credit, DraftOutput o)
+            throws Exception {
         keep(credit);
         metrics.inForce(ud.state.controller());
+        long now = o.now();
         if (!decoder.finished()) {
             if (ud.deadlineMs == 0) {
                 ud.deadlineMs = now + config.verdictDeadlineMs();
-                ctx.timerService().registerProcessingTimeTimer(ud.deadlineMs);
+                o.registerDeadline(ud.deadlineMs);
             }
-            partial(ud, ctx);
+            partial(ud, o);
             utterances.put(ud.utterance.utteranceId, ud);
             return;
         }
         if (ud.deadlineMs != 0) {
-            ctx.timerService().deleteProcessingTimeTimer(ud.deadlineMs);
+            o.deleteDeadline(ud.deadlineMs);
         }
         EmotionCaption done = caption(ud, true, now);
         metrics.caption(done, now);
-        out.collect(done);
+        o.caption(done);
         utterances.remove(ud.utterance.utteranceId);
     }
 
-    private void partial(UtteranceDecoding ud, Context ctx) {
+    /** A deferred call's open utterances, read in its key context by the batching operator. */
+    record CallDrafts(CreditPolicy credit, List<UtteranceDecoding> utterances, List<SpeculativeDecoder> decoders) {}
+
+    CallDrafts load() throws Exception {
+        CreditPolicy credit = credit();
+        List<UtteranceDecoding> open = new ArrayList<>();
+        List<SpeculativeDecoder> decoders = new ArrayList<>();
+        for (UtteranceDecoding ud : utterances.values()) {
+            open.add(ud);
+            decoders.add(decoder(ud, credit));
+        }
+        return new CallDrafts(credit, open, decoders);
+    }
+
+    /** A block the batching operator drafted for one of a call's utterances: sent when it needs a verdict. */
+    void drafted(CallDrafts call, int utterance, DraftBlock block, DraftOutput o) {
+        if (block != null) {
+            o.request(request(call.utterances().get(utterance), call.decoders().get(utterance), block, o.now()));
+        }
+    }
+
+    /** Back in the call's key context after the batching operator drafted: every open utterance settled. */
+    void settle(CallDrafts call, DraftOutput o) throws Exception {
+        for (int i = 0; i < call.utterances().size(); i++) {
+            settle(call.utterances().get(i), call.decoders().get(i), call.credit(), o);
+        }
+        metrics.callState(stateBytes());
+    }
+
+    void deferTo(java.util.function.Consumer<String> calls) {
+        this.deferral = calls;
+    }
+
+    Drafter drafter() {
+        return drafter;
+    }
+
+    /** The function's own context as a {@link DraftOutput}. */
+    private static DraftOutput output(KeyedCoProcessFunction<String, Utterance, Verdict, EmotionCaption>.Context ctx,
+            Collector<EmotionCaption> out) {
+        return new DraftOutput() {
+            @Override
+            public long now() {
+                return ctx.timerService().currentProcessingTime();
+            }
+
+            @Override
+            public void request(VerifyRequest r) {
+                ctx.output(REQUESTS, r);
+            }
+
+            @Override
+            public void partial(EmotionCaption c) {
+                ctx.output(PARTIALS, c);
+            }
+
+            @Override
+            public void caption(EmotionCaption c) {
+                out.collect(c);
+            }
+
+            @Override
+            public void registerDeadline(long timestampMs) {
+                ctx.timerService().registerProcessingTimeTimer(timestampMs);
+            }
+
+            @Override
+            public void deleteDeadline(long timestampMs) {
+                ctx.timerService().deleteProcessingTimeTimer(timestampMs);
+            }
+        };
+    }
+
+    private void partial(UtteranceDecoding ud, DraftOutput o) {
         if (config.partialCaptions() && ud.state.trace().length() > ud.partialLength) {
             ud.partialLength = ud.state.trace().length();
-            ctx.output(PARTIALS, caption(ud, false, ctx.timerService().currentProcessingTime()));
+            o.partial(caption(ud, false, o.now()));
         }
     }
 

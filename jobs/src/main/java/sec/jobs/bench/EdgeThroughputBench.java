@@ -14,7 +14,7 @@ import sec.inference.drafter.Drafter;
 import sec.inference.model.ModelManifest;
 import sec.inference.text.CaptionTokenizer;
 import sec.operators.DrafterConfig;
-import sec.operators.SpeculativeDrafter;
+import sec.operators.BatchingDrafterOperator;
 import sec.operators.Utterance;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Verdict;
@@ -54,15 +54,16 @@ public final class EdgeThroughputBench {
      * {tokens per second, captions} of the edge job's drafter operator, parallelism 1, over the same
      * utterances (made in the source from the base ones: a collection of them would travel in the job graph).
      */
-    public static double[] flink(String bundle, List<Utterance> base, int count) throws Exception {
+    public static double[] flink(String bundle, List<Utterance> base, int count, int batchCalls) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         DataStream<Utterance> in = env.fromSequence(0, count - 1).map(new Replay(base)).returns(Utterance.class);
         // no cloud: a stream that ends without a verdict (fromData cannot be empty)
         DataStream<Verdict> noVerdicts = env.fromSequence(0, 0)
                 .flatMap((Long x, org.apache.flink.util.Collector<Verdict> none) -> { }).returns(TypeInformation.of(Verdict.class));
-        DrafterConfig config = DrafterConfig.defaults(bundle, SpeculationConfig.defaults().withMode(SpeculationConfig.Mode.EDGE));
+        DrafterConfig config = DrafterConfig.defaults(bundle, SpeculationConfig.defaults().withMode(SpeculationConfig.Mode.EDGE))
+                .withBatch(batchCalls, DrafterConfig.DEFAULT_BATCH_DELAY_MS);
         DataStream<EmotionCaption> captions = in.keyBy(u -> u.callId).connect(noVerdicts.keyBy(Verdict::getCallId))
-                .process(new SpeculativeDrafter(config)).name("speculative-drafter");
+                .transform("speculative-drafter", TypeInformation.of(EmotionCaption.class), new BatchingDrafterOperator(config));
         long tokens = 0;
         long first = 0;
         long last = 0;
