@@ -115,6 +115,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " after the last caption (to look at the page)")
     int lingerS;
 
+    @Option(names = "--batch-calls", defaultValue = "" + DrafterConfig.DEFAULT_BATCH_CALLS, description = "drafter.batch-calls:"
+            + " calls whose next blocks are drafted together (default: ${DEFAULT-VALUE}; 1: each call at once)")
+    int batchCalls;
+
     @Option(names = "--metrics-port", defaultValue = "0", description = "port of the Prometheus endpoint (default: any free one)")
     int metricsPortOption;
 
@@ -161,7 +165,8 @@ public final class DemoCommand implements Callable<Integer> {
                     : new VerifierOutage(outageFrom, outageFrom + faults.outage().toMillis());
             CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000),
                     outage == null && rttMs == 0 ? null : requests -> link(requests, outage));
-            EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint));
+            EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint)
+                    .withBatch(batchCalls, DrafterConfig.DEFAULT_BATCH_DELAY_MS));
             // the page first: it reads from the topics' start, so it shows every caption however late it is opened
             DashboardServer dashboard = dashboardPort < 0 ? null
                     : DashboardServer.start(settings, "127.0.0.1", dashboardPort, Duration.ofHours(1), Path.of(bundle, "tokenizer.json"));
