@@ -11,13 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sec.inference.audio.WavReader;
-import sec.inference.decode.Decision;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.VerificationService;
 import sec.inference.model.ModelManifest;
@@ -72,28 +70,6 @@ class BatchingDrafterOperatorTest {
         return h;
     }
 
-    private static <T> List<T> side(KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> h,
-            org.apache.flink.util.OutputTag<T> tag) {
-        List<T> out = new ArrayList<>();
-        var q = h.getSideOutput(tag);
-        if (q != null) {
-            for (StreamRecord<T> r : q) {
-                out.add(r.getValue());
-            }
-        }
-        return out;
-    }
-
-    private static Verdict verdict(AcousticContext ctx, VerifyRequest r) {
-        byte[] features = new byte[ctx.getFeatures().remaining()];
-        ctx.getFeatures().duplicate().get(features);
-        Decision d = service.verify(List.of(new VerifyTask(r, features, ctx.getSteps()).serviceTask())).get(0);
-        return Verdict.newBuilder().setCallId(r.getCallId()).setUtteranceId(r.getUtteranceId()).setBlockId(r.getBlockId())
-                .setEpoch(r.getEpoch()).setAccepted(d.accepted()).setCorrection(d.corrected() ? d.correction() : null)
-                .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(1f).setVerifierModelId("test")
-                .setSentAtMs(r.getSentAtMs()).build();
-    }
-
     /** Every call's utterance, then each request answered in turn, time moving on 1 ms a record; the captions by call. */
     private static Map<String, EmotionCaption> run(int batchCalls) throws Exception {
         try (var h = harness(batchCalls)) {
@@ -103,14 +79,14 @@ class BatchingDrafterOperatorTest {
                 h.setProcessingTime(++now);
             }
             Map<String, AcousticContext> contexts = new HashMap<>();
-            side(h, SpeculativeDrafter.CONTEXTS).forEach(c -> contexts.put(c.getUtteranceId(), c));
+            HarnessRecords.side(h, SpeculativeDrafter.CONTEXTS).forEach(c -> contexts.put(c.getUtteranceId(), c));
             int answered = 0;
             for (int rounds = 0; h.extractOutputValues().size() < CALLS; rounds++) {
                 assertTrue(rounds < 10_000, "the calls finish");
-                List<VerifyRequest> requests = side(h, SpeculativeDrafter.REQUESTS);
+                List<VerifyRequest> requests = HarnessRecords.side(h, SpeculativeDrafter.REQUESTS);
                 if (answered < requests.size()) {
                     VerifyRequest r = requests.get(answered++);
-                    h.processElement2(verdict(contexts.get(r.getUtteranceId()), r), now);
+                    h.processElement2(HarnessRecords.verdict(service, contexts.get(r.getUtteranceId()), r), now);
                 }
                 now += DELAY_MS;
                 h.setProcessingTime(now); // held calls are drafted once their delay has passed
@@ -145,10 +121,10 @@ class BatchingDrafterOperatorTest {
             for (int i = 0; i < CALLS - 1; i++) {
                 h.processElement1(UTTERANCES.get(i), 0);
             }
-            assertEquals(0, side(h, SpeculativeDrafter.REQUESTS).size() + h.extractOutputValues().size(),
+            assertEquals(0, HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).size() + h.extractOutputValues().size(),
                     "three calls held for a batch of four");
             h.processElement1(UTTERANCES.get(CALLS - 1), 0);
-            long callsWithBlocks = side(h, SpeculativeDrafter.REQUESTS).stream().map(VerifyRequest::getCallId).distinct().count()
+            long callsWithBlocks = HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).stream().map(VerifyRequest::getCallId).distinct().count()
                     + h.extractOutputValues().size();
             assertTrue(callsWithBlocks >= CALLS - 1, "the fourth call drafted all four: " + callsWithBlocks);
         }
@@ -158,15 +134,15 @@ class BatchingDrafterOperatorTest {
     void aHeldCallIsDraftedAfterTheDelayOrBeforeACheckpoint() throws Exception {
         try (var h = harness(CALLS)) {
             h.processElement1(UTTERANCES.get(0), 0);
-            assertEquals(0, side(h, SpeculativeDrafter.REQUESTS).size());
+            assertEquals(0, HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).size());
             h.setProcessingTime(DELAY_MS);
-            int afterDelay = side(h, SpeculativeDrafter.REQUESTS).size() + h.extractOutputValues().size();
+            int afterDelay = HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).size() + h.extractOutputValues().size();
             assertTrue(afterDelay > 0, "drafted once the delay passed");
             h.processElement1(UTTERANCES.get(1), DELAY_MS);
-            assertEquals(afterDelay, side(h, SpeculativeDrafter.REQUESTS).size() + h.extractOutputValues().size());
+            assertEquals(afterDelay, HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).size() + h.extractOutputValues().size());
             h.prepareSnapshotPreBarrier(1); // what the task does before it sends a barrier on
             h.snapshot(1, DELAY_MS);
-            assertTrue(side(h, SpeculativeDrafter.REQUESTS).stream().anyMatch(r -> r.getCallId().equals("call-1"))
+            assertTrue(HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).stream().anyMatch(r -> r.getCallId().equals("call-1"))
                     || h.extractOutputValues().stream().anyMatch(c -> c.getCallId().equals("call-1")),
                     "nothing held across a checkpoint barrier");
         }

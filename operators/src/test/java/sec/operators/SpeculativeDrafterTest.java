@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateObject;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
-import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.WavReader;
 import sec.inference.decode.CaptionResult;
-import sec.inference.decode.Decision;
 import sec.inference.decode.InProcessLink;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.Speculator;
@@ -112,14 +109,7 @@ class SpeculativeDrafterTest {
     }
 
     private <T> List<T> side(org.apache.flink.util.OutputTag<T> tag) {
-        List<T> out = new ArrayList<>();
-        var q = harness.getSideOutput(tag);
-        if (q != null) {
-            for (StreamRecord<T> r : q) {
-                out.add(r.getValue());
-            }
-        }
-        return out;
+        return HarnessRecords.side(harness, tag);
     }
 
     private VerifyRequest nextRequest() {
@@ -128,13 +118,7 @@ class SpeculativeDrafterTest {
     }
 
     private static Verdict verdict(AcousticContext ctx, VerifyRequest r) {
-        byte[] features = new byte[ctx.getFeatures().remaining()];
-        ctx.getFeatures().duplicate().get(features);
-        Decision d = service.verify(List.of(new VerifyTask(r, features, ctx.getSteps()).serviceTask())).get(0);
-        return Verdict.newBuilder().setCallId(r.getCallId()).setUtteranceId(r.getUtteranceId()).setBlockId(r.getBlockId())
-                .setEpoch(r.getEpoch()).setAccepted(d.accepted()).setCorrection(d.corrected() ? d.correction() : null)
-                .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(1f).setVerifierModelId("test")
-                .setSentAtMs(r.getSentAtMs()).build();
+        return HarnessRecords.verdict(service, ctx, r);
     }
 
     @Test

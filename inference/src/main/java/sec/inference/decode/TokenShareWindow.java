@@ -28,26 +28,26 @@ public final class TokenShareWindow {
 
     /** sent / drafted over the window; empty when nothing was drafted in it. */
     public synchronized OptionalDouble rho(long nowMs) {
-        prune(nowMs);
-        long drafted = 0;
-        long sent = 0;
-        for (Done d : window) {
-            drafted += d.drafted();
-            sent += d.sent();
-        }
-        return drafted == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) sent / drafted);
+        long[] t = totals(nowMs);
+        return t[0] == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) t[1] / t[0]);
     }
 
     /** accepted / sent over the window; empty when nothing was sent in it. */
     public synchronized OptionalDouble acceptance(long nowMs) {
+        long[] t = totals(nowMs);
+        return t[1] == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) t[2] / t[1]);
+    }
+
+    /** {drafted, sent, accepted} over the window. */
+    private long[] totals(long nowMs) {
         prune(nowMs);
-        long sent = 0;
-        long accepted = 0;
+        long[] t = new long[3];
         for (Done d : window) {
-            sent += d.sent();
-            accepted += d.accepted();
+            t[0] += d.drafted();
+            t[1] += d.sent();
+            t[2] += d.accepted();
         }
-        return sent == 0 ? OptionalDouble.empty() : OptionalDouble.of((double) accepted / sent);
+        return t;
     }
 
     /** Captions in the window. */

@@ -20,18 +20,24 @@ public final class DrafterBatchBench {
     /** {tokens per second stepped alone, tokens per second stepped together}. */
     public static double[] rates(Drafter drafter, List<EncodedAudio> calls, List<long[]> prompts, long eos, int maxTokens,
             double seconds) {
-        round(drafter, calls, prompts, eos, maxTokens, false); // warm-up, both ways
-        round(drafter, calls, prompts, eos, maxTokens, true);
-        return new double[] {rate(drafter, calls, prompts, eos, maxTokens, false, seconds),
-                rate(drafter, calls, prompts, eos, maxTokens, true, seconds)};
+        return alongside(together -> round(drafter, calls, prompts, eos, maxTokens, together), seconds);
     }
 
-    private static double rate(Drafter drafter, List<EncodedAudio> calls, List<long[]> prompts, long eos,
-            int maxTokens, boolean together, double seconds) {
+    /**
+     * A round each way to warm up, then rounds of each way for {@code seconds}: {tokens per second
+     * alone, together}. A round returns {tokens, nanoseconds}.
+     */
+    static double[] alongside(java.util.function.Function<Boolean, long[]> round, double seconds) {
+        round.apply(false);
+        round.apply(true);
+        return new double[] {rate(round, false, seconds), rate(round, true, seconds)};
+    }
+
+    private static double rate(java.util.function.Function<Boolean, long[]> round, boolean together, double seconds) {
         long tokens = 0;
         long nanos = 0;
         while (nanos < seconds * 1e9) {
-            long[] r = round(drafter, calls, prompts, eos, maxTokens, together);
+            long[] r = round.apply(together);
             tokens += r[0];
             nanos += r[1];
         }

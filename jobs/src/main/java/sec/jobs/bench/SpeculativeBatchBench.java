@@ -21,22 +21,7 @@ public final class SpeculativeBatchBench {
     /** {tokens per second drafting alone, tokens per second drafting together}. */
     public static double[] rates(Drafter drafter, List<EncodedAudio> calls, List<long[]> prompts, long eos,
             SpeculationConfig config, double seconds) {
-        round(drafter, calls, prompts, eos, config, false); // warm-up, both ways
-        round(drafter, calls, prompts, eos, config, true);
-        return new double[] {rate(drafter, calls, prompts, eos, config, false, seconds),
-                rate(drafter, calls, prompts, eos, config, true, seconds)};
-    }
-
-    private static double rate(Drafter drafter, List<EncodedAudio> calls, List<long[]> prompts, long eos,
-            SpeculationConfig config, boolean together, double seconds) {
-        long tokens = 0;
-        long nanos = 0;
-        while (nanos < seconds * 1e9) {
-            long[] r = round(drafter, calls, prompts, eos, config, together);
-            tokens += r[0];
-            nanos += r[1];
-        }
-        return tokens / (nanos / 1e9);
+        return DrafterBatchBench.alongside(together -> round(drafter, calls, prompts, eos, config, together), seconds);
     }
 
     /** One caption per call: {tokens drafted, nanoseconds} (starting the sessions not counted). */

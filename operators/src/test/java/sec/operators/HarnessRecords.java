@@ -1,0 +1,39 @@
+package sec.operators;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.apache.flink.util.OutputTag;
+import sec.inference.decode.Decision;
+import sec.inference.decode.VerificationService;
+import sec.schemas.AcousticContext;
+import sec.schemas.EmotionCaption;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
+
+/** The drafter tests' records: a side output as a list, and the real verifier's verdict on a request. */
+final class HarnessRecords {
+    private HarnessRecords() {}
+
+    static <T> List<T> side(KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> h, OutputTag<T> tag) {
+        List<T> out = new ArrayList<>();
+        var q = h.getSideOutput(tag);
+        if (q != null) {
+            for (StreamRecord<T> r : q) {
+                out.add(r.getValue());
+            }
+        }
+        return out;
+    }
+
+    static Verdict verdict(VerificationService service, AcousticContext ctx, VerifyRequest r) {
+        byte[] features = new byte[ctx.getFeatures().remaining()];
+        ctx.getFeatures().duplicate().get(features);
+        Decision d = service.verify(List.of(new VerifyTask(r, features, ctx.getSteps()).serviceTask())).get(0);
+        return Verdict.newBuilder().setCallId(r.getCallId()).setUtteranceId(r.getUtteranceId()).setBlockId(r.getBlockId())
+                .setEpoch(r.getEpoch()).setAccepted(d.accepted()).setCorrection(d.corrected() ? d.correction() : null)
+                .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(1f).setVerifierModelId("test")
+                .setSentAtMs(r.getSentAtMs()).build();
+    }
+}
