@@ -24,6 +24,9 @@ public final class BatchedDrafting {
      * utterance); returns, per decoder, what {@link SpeculativeDecoder#draftBlock} returns.
      */
     public static List<DraftBlock> draftBlocks(Drafter drafter, List<SpeculativeDecoder> decoders) {
+        if (decoders.size() == 1) { // a batch of one only adds the batch's set-up
+            return java.util.Collections.singletonList(decoders.get(0).draftBlock());
+        }
         List<DraftSession> sessions = decoders.stream().map(SpeculativeDecoder::session).toList();
         if (sessions.stream().distinct().count() != sessions.size()) {
             throw new IllegalArgumentException("two decoders share one drafter session");
