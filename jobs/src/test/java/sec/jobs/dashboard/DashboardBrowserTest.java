@@ -59,8 +59,8 @@ class DashboardBrowserTest {
                             + " calls: document.querySelectorAll('#calls .call').length,"
                             + " corrected: document.querySelectorAll('#calls .tok.corrected, #calls .tok.verified').length,"
                             + " segments: document.querySelectorAll('.timeline .seg').length,"
-                            + " rho: document.getElementById('rho').textContent,"
-                            + " link: document.getElementById('link').textContent})");
+                            + " rho: document.getElementById('rho')?.textContent ?? '',"
+                            + " link: document.getElementById('link')?.textContent ?? ''})"); // '' while the page still loads
                     if (page.get("captions").asInt() >= expected && page.get("alerts").asInt() >= 1) {
                         break;
                     }

@@ -68,8 +68,8 @@ final class HeadlessChromium implements AutoCloseable {
                 }
                 JsonNode targets = JSON.readTree(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/json/list"))
                         .build(), HttpResponse.BodyHandlers.ofString()).body());
-                for (JsonNode t : targets) {
-                    if (t.path("type").asText().equals("page")) {
+                for (JsonNode t : targets) { // the page once it is ours (it starts as about:blank)
+                    if (t.path("type").asText().equals("page") && t.path("url").asText().startsWith(url)) {
                         wsUrl = t.path("webSocketDebuggerUrl").asText();
                     }
                 }
