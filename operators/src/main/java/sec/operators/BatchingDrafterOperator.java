@@ -11,7 +11,6 @@ import org.apache.flink.streaming.api.operators.InternalTimerService;
 import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import sec.inference.decode.BatchedDrafting;
-import sec.inference.decode.DraftBlock;
 import sec.inference.decode.SpeculativeDecoder;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Verdict;
@@ -95,7 +94,7 @@ public final class BatchingDrafterOperator extends KeyedCoProcessOperator<String
         super.finish();
     }
 
-    /** Drafts every held call's next blocks together, in rounds until none of them can draft more. */
+    /** Drafts every held call's open utterances together ({@link BatchedDrafting#draftAll}), then settles each call. */
     private void draftHeld() throws Exception {
         if (held.isEmpty()) {
             return;
@@ -108,28 +107,16 @@ public final class BatchingDrafterOperator extends KeyedCoProcessOperator<String
             setCurrentKey(key);
             calls.add(drafter.load());
         }
-        while (true) {
-            List<int[]> ready = new ArrayList<>(); // {call, utterance}
-            for (int c = 0; c < calls.size(); c++) {
-                List<SpeculativeDecoder> decoders = calls.get(c).decoders();
-                for (int u = 0; u < decoders.size(); u++) {
-                    if (decoders.get(u).canDraft()) {
-                        ready.add(new int[] {c, u});
-                    }
-                }
-            }
-            if (ready.isEmpty()) {
-                break;
-            }
-            for (int from = 0; from < ready.size(); from += batchCalls) {
-                List<int[]> chunk = ready.subList(from, Math.min(ready.size(), from + batchCalls));
-                List<SpeculativeDecoder> decoders = chunk.stream().map(r -> calls.get(r[0]).decoders().get(r[1])).toList();
-                List<DraftBlock> blocks = BatchedDrafting.draftBlocks(drafter.drafter(), decoders);
-                for (int i = 0; i < chunk.size(); i++) {
-                    drafter.drafted(calls.get(chunk.get(i)[0]), chunk.get(i)[1], blocks.get(i), batchOutput);
-                }
+        List<SpeculativeDecoder> decoders = new ArrayList<>();
+        List<int[]> owner = new ArrayList<>(); // per decoder: {call, utterance of the call}
+        for (int c = 0; c < calls.size(); c++) {
+            for (int u = 0; u < calls.get(c).decoders().size(); u++) {
+                decoders.add(calls.get(c).decoders().get(u));
+                owner.add(new int[] {c, u});
             }
         }
+        BatchedDrafting.draftAll(drafter.drafter(), decoders, batchCalls,
+                (d, block) -> drafter.drafted(calls.get(owner.get(d)[0]), owner.get(d)[1], block, batchOutput));
         for (int c = 0; c < calls.size(); c++) {
             setCurrentKey(keys.get(c));
             drafter.settle(calls.get(c), batchOutput);

@@ -58,6 +58,42 @@ public final class BatchedDrafting {
         return out;
     }
 
+    /** Told each block drafted: which decoder (its index in the list given), and the block as {@link SpeculativeDecoder#draftBlock} returns it. */
+    public interface Drafted {
+        void block(int decoder, DraftBlock block) throws Exception;
+    }
+
+    /**
+     * Drafts every decoder as far as it may (blocks until each waits for a verdict or is finished), in
+     * rounds: each round drafts the next block of every decoder that can draft, {@code batch} of them
+     * per shared decoder run. The same as calling {@link SpeculativeDecoder#draftBlock} on each while it
+     * {@link SpeculativeDecoder#canDraft}.
+     */
+    public static void draftAll(Drafter drafter, List<SpeculativeDecoder> decoders, int batch, Drafted drafted)
+            throws Exception {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch must be >= 1, got " + batch);
+        }
+        while (true) {
+            List<Integer> ready = new ArrayList<>();
+            for (int i = 0; i < decoders.size(); i++) {
+                if (decoders.get(i).canDraft()) {
+                    ready.add(i);
+                }
+            }
+            if (ready.isEmpty()) {
+                return;
+            }
+            for (int from = 0; from < ready.size(); from += batch) {
+                List<Integer> chunk = ready.subList(from, Math.min(ready.size(), from + batch));
+                List<DraftBlock> blocks = draftBlocks(drafter, chunk.stream().map(decoders::get).toList());
+                for (int i = 0; i < chunk.size(); i++) {
+                    drafted.block(chunk.get(i), blocks.get(i));
+                }
+            }
+        }
+    }
+
     /** Each unfinished block picks its next token (a finished one repeats its last); whether any block needs a step. */
     private static boolean pick(List<BlockDraft> drafts, long[] next) {
         boolean step = false;

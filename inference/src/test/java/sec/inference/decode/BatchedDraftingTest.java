@@ -131,6 +131,28 @@ class BatchedDraftingTest {
     }
 
     @Test
+    void draftingAllAsFarAsTheyMayInBatchesOfThreeIsDraftingEachAlone() throws Exception {
+        List<Call> alone = calls();
+        List<Call> together = calls();
+        for (Call c : alone) {
+            while (c.decoder().canDraft()) {
+                c.decoder().draftBlock();
+            }
+        }
+        List<Integer> told = new ArrayList<>();
+        BatchedDrafting.draftAll(drafter, together.stream().map(Call::decoder).toList(), 3, (i, block) -> told.add(i));
+        assertTrue(told.size() >= together.size(), "every call drafted at least one block: " + told);
+        for (int i = 0; i < alone.size(); i++) {
+            SpeculativeDecoder a = alone.get(i).decoder();
+            SpeculativeDecoder b = together.get(i).decoder();
+            assertTrue(!b.canDraft(), "call " + i + " drafted as far as it may");
+            assertEquals(a.trace().drafted(), b.trace().drafted(), "call " + i);
+            assertEquals(a.trace().sent(), b.trace().sent(), "call " + i);
+            assertArrayEquals(a.prefixOfLastSent(), b.prefixOfLastSent(), "call " + i);
+        }
+    }
+
+    @Test
     void twoDecodersOfOneSessionAreRefused() {
         long[] prompt = manifest.prompt("en");
         var session = drafter.start(audio.get(0), prompt);
