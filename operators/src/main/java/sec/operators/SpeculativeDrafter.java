@@ -127,7 +127,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         DraftOutput o = output(ctx, out);
         makeRoom(credit, ctx.getCurrentKey(), o);
         advance(new UtteranceDecoding(u, o.now(), state), credit, ctx.getCurrentKey(), o);
-        metrics.callState(stateBytes());
+        stateSizeAfterDrafting();
     }
 
     /**
@@ -175,7 +175,14 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             ud.deadlineMs = 0;
         }
         advance(ud, credit, ctx.getCurrentKey(), output(ctx, out));
-        metrics.callState(stateBytes());
+        stateSizeAfterDrafting();
+    }
+
+    /** The call's state size, once drafted: now, or for a deferred call after its batch ({@link #settle(CallDrafts, DraftOutput)}). */
+    private void stateSizeAfterDrafting() throws Exception {
+        if (deferral == null) {
+            metrics.callState(stateBytes());
+        }
     }
 
     /** Heap bytes of the call's open utterances: KV caches, encoder states, cross-attention keys and values. */
