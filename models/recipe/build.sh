@@ -12,16 +12,17 @@ SEED=${SEED:-1234}
 TRAIN_PER_LANG=${TRAIN_PER_LANG:-6000}
 HELDOUT_PER_LANG=332
 CALIB_PER_LANG=100
+UNSEEN_PER_LANG=200
 export OMP_NUM_THREADS=2 PYTHONHASHSEED=0
 
 if [[ "${1:-}" == "--clean" ]]; then
-  rm -rf "$work" "$models/bundled" "$models/eval" "$models/calib" "$models/parity" "$models/calls"
+  rm -rf "$work" "$models/bundled" "$models/eval" "$models/calib" "$models/parity" "$models/calls" "$models/unseen"
 fi
 
-if ! [[ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]] || ! $PY -c 'import torch, onnx, numpy' 2>/dev/null || ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null; then
+if ! [[ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ]] || ! $PY -c 'import torch, onnx, numpy' 2>/dev/null || ! command -v espeak-ng >/dev/null || ! command -v sox >/dev/null || ! command -v flite >/dev/null; then
   echo "installing the recipe's Debian packages" >&2
   apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    python3-torch python3-onnx python3-numpy espeak-ng sox libopenblas0-pthread
+    python3-torch python3-onnx python3-numpy espeak-ng sox flite libopenblas0-pthread
 fi
 
 mkdir -p "$work"
@@ -32,6 +33,7 @@ for lang in en zh; do
   [[ -f "$work/train-$lang.jsonl" ]] || { step "corpus train $lang"; $PY corpus.py "$SEED" train $lang "$TRAIN_PER_LANG" "$work/train-$lang.npz"; }
   [[ -f "$work/heldout-$lang.jsonl" ]] || { step "corpus heldout $lang"; $PY corpus.py "$SEED" heldout $lang $HELDOUT_PER_LANG "$work/heldout-$lang.npz" "$models/eval/$lang"; }
   [[ -f "$work/calib-$lang.jsonl" ]] || { step "corpus calib $lang"; $PY corpus.py "$SEED" calib $lang $CALIB_PER_LANG "$work/calib-$lang.npz" "$models/calib/$lang"; }
+  [[ -f "$work/unseen-$lang.jsonl" ]] || { step "corpus unseen voices $lang"; $PY corpus.py "$SEED" unseen $lang $UNSEEN_PER_LANG "$work/unseen-$lang.npz" "$models/unseen/$lang"; }
 done
 [[ -f "$work/tokenizer.json" ]] || { step "tokenizer"; $PY vocab.py "$work/tokenizer.json"; }
 [[ -f "$work/models.pt" ]] || { step "train"; $PY train.py --work "$work" --seed "$SEED"; }

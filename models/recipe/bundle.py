@@ -3,6 +3,7 @@ and callturns.py can score what ships without the training checkpoint (.recipe-w
 the verifier from its TorchScript state, the drafter and context encoder from the ONNX initializers
 (torch exports a Linear as MatMul with the transposed weight, then Add with the named bias). The
 decoder's cross-attention K/V projections are in drafter/cross_kv.onnx since split_cross_kv.py."""
+import json
 import os
 
 import onnx
@@ -36,7 +37,10 @@ def load_bundle(folder):
     """(tokenizer, context encoder, VerifierExport, drafter) as evaluate.load returns them."""
     tok = Tokenizer.load(os.path.join(folder, 'tokenizer.json'))
     vocab = len(tok.vocab)
-    context, verifier, drafter = model.ContextEncoder(40, 160), model.Verifier(vocab), model.Drafter(vocab)
+    with open(os.path.join(folder, 'model.json'), encoding='utf-8') as f:
+        dim = json.load(f)['context']['dim']
+    context, verifier, drafter = (model.ContextEncoder(40, 160, dim), model.Verifier(vocab, context_dim=dim),
+                                  model.Drafter(vocab))
     context.load_state_dict(onnx_state(os.path.join(folder, 'drafter', 'context.onnx')))
     drafter.encoder.load_state_dict(onnx_state(os.path.join(folder, 'drafter', 'encoder.onnx')))
     decoder = onnx_state(os.path.join(folder, 'drafter', 'decoder.onnx'), 'd.')

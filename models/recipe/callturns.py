@@ -16,6 +16,7 @@ import numpy as np
 
 import audio
 import decode
+import prosody
 
 
 class Endpointer:
@@ -150,12 +151,12 @@ def emotion_accuracy(captions, truths, lexicon):
         if truths else None
 
 
-def decode_all(mels, lang, tok, context, verifier, drafter, batch=32):
-    """Greedy captions (text) of both models for a list of log-mels of one language."""
-    drafts = [tok.decode(decode.drafter_greedy(drafter, m, lang)[0]) for m in mels]
+def decode_all(feats, lang, tok, context, verifier, drafter, batch=32):
+    """Greedy captions (text) of both models for a list of utterances (decode.features) of one language."""
+    drafts = [tok.decode(decode.drafter_greedy(drafter, f, lang)[0]) for f in feats]
     verified = []
-    for s in range(0, len(mels), batch):
-        ctx, ctx_len = decode.context_batch(context, mels[s:s + batch])
+    for s in range(0, len(feats), batch):
+        ctx, ctx_len = decode.context_batch(context, feats[s:s + batch])
         verified += [tok.decode(v) for v in decode.verifier_greedy(verifier, ctx, ctx_len, [lang] * ctx.shape[0])]
     return drafts, verified
 
@@ -184,23 +185,47 @@ def cut_calls(calls_dir):
     return cuts, turns
 
 
+def with_baselines(utterances):
+    """Features of each utterance in call order, each with the speaker baseline of the utterances of
+    its call and channel before it (as the edge job keeps it in keyed state), and without."""
+    baselines, with_b, without = {}, [], []
+    for u in sorted(utterances, key=lambda u: (u['call'], u['channel'], u['start_ms'])):
+        b = baselines.setdefault((u['call'], u['channel']), prosody.SpeakerBaseline())
+        stats, track = prosody.analyse(u['samples'])
+        mel = audio.log_mel(u['samples'])
+        u['_feats'] = ((mel, track, prosody.with_baseline(stats, b.value())),
+                       (mel, track, prosody.with_baseline(stats, None)))
+        b.add(stats)
+    for u in utterances:
+        with_b.append(u['_feats'][0])
+        without.append(u['_feats'][1])
+        del u['_feats']
+    return with_b, without
+
+
 def evaluate_calls(calls_dir, tok, context, verifier, drafter, lexicon=None):
-    """Per language: emotion accuracy of both models on the endpointer cuts and on the turns' exact
-    spans, with counts; plus every cut's captions for inspection."""
+    """Per language: emotion accuracy of both models on the endpointer cuts (with the speaker baseline
+    the pipeline keeps, and without) and on the turns' exact spans, with counts; plus every cut's
+    captions for inspection."""
     lexicon = lexicon or emotion_lexicon()
     cuts, turns = cut_calls(calls_dir)
     report, details = {}, []
     for lang in sorted({t['lang'] for t in turns}):
         mine = [c for c in cuts if c['lang'] == lang and c['turn'] is not None]
         spans = [t for t in turns if t['lang'] == lang]
-        d_cut, v_cut = decode_all([audio.log_mel(c['samples']) for c in mine], lang, tok, context, verifier, drafter)
-        d_pad, v_pad = decode_all([audio.log_mel(t['samples']) for t in spans], lang, tok, context, verifier, drafter)
+        cut_b, cut_none = with_baselines(mine)
+        span_b, _ = with_baselines([dict(t, start_ms=t['start_ms']) for t in spans])
+        d_cut, v_cut = decode_all(cut_b, lang, tok, context, verifier, drafter)
+        d_none, v_none = decode_all(cut_none, lang, tok, context, verifier, drafter)
+        d_pad, v_pad = decode_all(span_b, lang, tok, context, verifier, drafter)
         truth_cut = [turns[c['turn']]['emotion'] for c in mine]
         truth_pad = [t['emotion'] for t in spans]
         hit = {c['turn'] for c in mine}
         report[lang] = {
             'cuts': {'drafter': emotion_accuracy(d_cut, truth_cut, lexicon),
                      'verifier': emotion_accuracy(v_cut, truth_cut, lexicon), 'n': len(mine)},
+            'cuts_without_baseline': {'drafter': emotion_accuracy(d_none, truth_cut, lexicon),
+                                      'verifier': emotion_accuracy(v_none, truth_cut, lexicon), 'n': len(mine)},
             'turn_spans': {'drafter': emotion_accuracy(d_pad, truth_pad, lexicon),
                            'verifier': emotion_accuracy(v_pad, truth_pad, lexicon), 'n': len(spans)},
             'turns_without_cut': sum(1 for k, t in enumerate(turns) if t['lang'] == lang and k not in hit),

@@ -3,10 +3,27 @@
 import numpy as np
 import torch
 
+import audio
 import model
+import prosody
 from tokenizer import BOS, EOS, LANG_TOKEN
 
 MAX_CAPTION_TOKENS = 60  # tokens generated per caption, eos included
+
+
+def features(samples, baseline=None):
+    """What the edge computes from one utterance's samples: (log-mel, pitch track, prosody vector
+    with the speaker-baseline part from `baseline`, None for none)."""
+    stats, track = prosody.analyse(samples)
+    return audio.log_mel(samples), track, prosody.with_baseline(stats, baseline)
+
+
+def tensors(feats):
+    """(mel, pitch, prosody) of one utterance as a batch of one."""
+    mel, track, vec = feats
+    return (torch.from_numpy(np.asarray(mel, dtype=np.float32)).unsqueeze(0),
+            torch.from_numpy(np.asarray(track, dtype=np.float32)).unsqueeze(0),
+            torch.tensor(np.asarray(vec), dtype=torch.float32).unsqueeze(0))
 
 
 def entropy(logits):
@@ -15,12 +32,12 @@ def entropy(logits):
 
 
 @torch.no_grad()
-def drafter_greedy(drafter, mel, lang, max_tokens=MAX_CAPTION_TOKENS):
-    """One utterance: feed the prompt, then one token per step with the KV cache.
+def drafter_greedy(drafter, feats, lang, max_tokens=MAX_CAPTION_TOKENS):
+    """One utterance (`features`): feed the prompt, then one token per step with the KV cache.
     Returns (caption token ids without prompt/eos, entropies per generated token incl. eos). At most
     max_tokens tokens are generated, eos included."""
     step = model.DrafterStep(drafter.decoder)
-    enc = drafter.encoder(torch.from_numpy(mel).unsqueeze(0))
+    enc = drafter.encoder(*tensors(feats))
     enc_mask = torch.ones(1, enc.shape[1])
     past = [t for kv in drafter.decoder.empty_past(1, enc.device) for t in kv]
     ids = torch.tensor([[BOS, LANG_TOKEN[lang]]])
@@ -48,11 +65,12 @@ def pad_batch(rows, value):
     return torch.from_numpy(out)
 
 
-def context_batch(context, mels):
-    """int8 context per utterance, padded into one batch: (values [B,T,16], lengths [B])."""
-    ctx = [context(torch.from_numpy(m).unsqueeze(0))[0] for m in mels]
+@torch.no_grad()
+def context_batch(context, feats):
+    """int8 context per utterance (`features`), padded into one batch: (values [B,T,16], lengths [B])."""
+    ctx = [context(*tensors(f))[0] for f in feats]
     t = max(c.shape[0] for c in ctx)
-    values = torch.zeros(len(ctx), t, model.CONTEXT_DIM, dtype=torch.int8)
+    values = torch.zeros(len(ctx), t, ctx[0].shape[1], dtype=torch.int8)
     for i, c in enumerate(ctx):
         values[i, :c.shape[0]] = c
     return values, torch.tensor([c.shape[0] for c in ctx])

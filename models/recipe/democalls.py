@@ -26,20 +26,18 @@ AGENT_EMOTIONS = ['calm', 'neutral', 'happy']
 
 
 def turn(seed, call, k, lang, emotion, party):
-    item = corpus.draw(seed, f'call{call:02d}', lang, k, emotion=emotion, gender=party['gender'])
-    item['voice'], item['base_pitch'] = party['voice'], party['base_pitch']
-    return item
+    return corpus.draw(seed, f'call{call:02d}', lang, k, emotion=emotion, voice=party)
 
 
 def build_call(seed, call, lang, arc, out_dir):
+    """Each party is one speaker (voice, base pitch, level) for the whole call, drawn as a training
+    speaker is (espeak-ng or, in English, flite's training voices), though never one of them."""
     rng = emotions.rng_for(seed, 'call-parties', call)
     parties = []
-    for role in ('agent', 'customer'):
+    for r, role in enumerate(('agent', 'customer')):
         gender = 'male' if rng.random() < 0.5 else 'female'
-        pool = corpus.MALE if gender == 'male' else corpus.FEMALE
-        base = 'cmn' if lang == 'zh' else rng.choice(corpus.EN_ACCENTS)
-        parties.append({'role': role, 'gender': gender, 'voice': f'{base}+{rng.choice(pool)}',
-                        'base_pitch': int(rng.integers(44, 57))})
+        party = corpus.speaker(seed, 'calls', lang, 2 * call + r, gender)
+        parties.append(dict(party, role=role, id=f'call{call:02d}-{role}'))
     tracks, turns, cursor, k = [[], []], [], 0, 0
     for emotion in arc:
         for ch, party in enumerate(parties):

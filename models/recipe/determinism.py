@@ -21,9 +21,9 @@ def run():
     ctx, ver = model.ContextEncoder(40, 160), model.Verifier(len(tok.vocab))
     opt = torch.optim.AdamW(list(ctx.parameters()) + list(ver.parameters()), lr=1e-3)
     loss = None
-    for mel, enc_len, ids in train.batches(data, 32, np.random.default_rng([1234, 0])):
-        c = ctx.quantised(mel)
-        loss = train.caption_loss(ver.score(c, model.lengths_mask(enc_len, c.shape[1]), ids), ids)
+    for b in train.batches(data, 32, np.random.default_rng([1234, 0])):
+        c = ctx.quantised(b['mel'], b['pitch'], b['prosody'])
+        loss = train.caption_loss(ver.score(c, model.lengths_mask(b['enc_len'], c.shape[1]), b['ids']), b['ids'])
         opt.zero_grad()
         loss.backward()
         opt.step()

@@ -13,29 +13,64 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+import prosody
+
 NEG = -1e9
 MEL_MEAN, MEL_STD = -4.0, 3.0   # fixed normalisation of the raw log-mel, kept inside the models
 CONTEXT_DIM = 16
 CONTEXT_SCALE = 127.0
 MAX_POSITIONS = 96
+PITCH_DIM = 2                 # the per-frame pitch track next to the log-mel (prosody.analyse)
+PROSODY_DIM = prosody.DIM     # the utterance's prosody vector with its speaker-baseline part
+N_MELS = 40
 
 
 class ConvStack(nn.Module):
-    """Three stride-2 convolutions: 10 ms frames -> 80 ms frames, length ceil(n / 8)."""
+    """Three stride-2 convolutions over the log-mel and the pitch track: 10 ms frames -> 80 ms
+    frames, length ceil(n / 8)."""
 
     def __init__(self, n_mels, channels, out_dim):
         super().__init__()
         self.convs = nn.ModuleList([
-            nn.Conv1d(n_mels if i == 0 else channels, channels, 3, stride=2, padding=1)
+            nn.Conv1d(n_mels + PITCH_DIM if i == 0 else channels, channels, 3, stride=2, padding=1)
             for i in range(3)])
         self.norms = nn.ModuleList([nn.LayerNorm(channels) for _ in range(3)])
         self.out = nn.Linear(channels, out_dim)
 
-    def forward(self, mel):                      # mel: [B, F, n_mels] raw log-mel
-        x = ((mel - MEL_MEAN) / MEL_STD).transpose(1, 2)
+    def forward(self, mel, pitch):               # mel: [B, F, n_mels] raw log-mel, pitch [B, F, 2]
+        x = torch.cat([(mel - MEL_MEAN) / MEL_STD, pitch], dim=2).transpose(1, 2)
         for conv, norm in zip(self.convs, self.norms):
             x = F.gelu(norm(conv(x).transpose(1, 2))).transpose(1, 2)
         return self.out(x.transpose(1, 2))       # [B, T, out_dim]
+
+
+class ProsodyEmbedding(nn.Module):
+    """The utterance's prosody vector, normalised by the training set's statistics (buffers, so they
+    travel inside the exported models), to one vector of `out_dim`: the first encoder step."""
+
+    def __init__(self, hidden, out_dim):
+        super().__init__()
+        self.register_buffer('prosody_mean', torch.zeros(PROSODY_DIM))
+        self.register_buffer('prosody_std', torch.ones(PROSODY_DIM))
+        self.net = nn.Sequential(nn.Linear(PROSODY_DIM, hidden), nn.GELU(), nn.Linear(hidden, out_dim))
+
+    def forward(self, p):                        # [B, PROSODY_DIM] -> [B, 1, out_dim]
+        z = torch.clamp((p - self.prosody_mean) / self.prosody_std, -6.0, 6.0)
+        return self.net(z).unsqueeze(1)
+
+
+class AuxHeads(nn.Module):
+    """Training only (never exported): emotion, gender and every caption cue read off the encoder's
+    pooled output, so the encoder must carry them and not only the captions' wording."""
+    SIZES = {'emotion': 8, 'gender': 2, 'pitch': 3, 'pace': 3, 'loud': 3, 'variation': 3, 'pauses': 2}
+
+    def __init__(self, dim):
+        super().__init__()
+        self.heads = nn.ModuleDict({k: nn.Linear(dim, n) for k, n in self.SIZES.items()})
+
+    def forward(self, states, mask):             # states [B, T, D], mask [B, T]
+        pooled = (states * mask.unsqueeze(2)).sum(1) / mask.sum(1, keepdim=True).clamp(min=1.0)
+        return {k: h(pooled) for k, h in self.heads.items()}
 
 
 def sinusoid(length: int, dim: int, device: torch.device) -> torch.Tensor:
@@ -143,32 +178,36 @@ class TextDecoder(nn.Module):
 
 
 class ContextEncoder(nn.Module):
-    """Edge side: log-mel -> int8 context [B, T, 16] at 12.5 frames/s."""
+    """Edge side: log-mel -> int8 context [B, T, context_dim] at 12.5 frames/s."""
 
-    def __init__(self, n_mels, channels):
+    def __init__(self, n_mels, channels, context_dim=CONTEXT_DIM):
         super().__init__()
+        self.context_dim = context_dim
         self.convs = ConvStack(n_mels, channels, channels)
         self.mix = nn.Conv1d(channels, channels, 5, padding=2)
-        self.bottleneck = nn.Linear(channels, CONTEXT_DIM)
+        self.bottleneck = nn.Linear(channels, context_dim)
+        self.prosody = ProsodyEmbedding(channels, context_dim)
 
-    def continuous(self, mel):
-        x = self.convs(mel)
+    def continuous(self, mel, pitch, prosody_vec):
+        """[B, 1 + ceil(F/8), 16]: the prosody frame, then the audio frames."""
+        x = self.convs(mel, pitch)
         x = x + F.gelu(self.mix(x.transpose(1, 2))).transpose(1, 2)
-        return torch.tanh(self.bottleneck(x))
+        return torch.cat([torch.tanh(self.prosody(prosody_vec)), torch.tanh(self.bottleneck(x))], dim=1)
 
-    def quantised(self, mel):
+    def quantised(self, mel, pitch, prosody_vec):
         """Straight-through rounding in training; the values are exactly what int8 carries."""
-        c = self.continuous(mel) * CONTEXT_SCALE
+        c = self.continuous(mel, pitch, prosody_vec) * CONTEXT_SCALE
         return c + (torch.round(c) - c).detach()
 
-    def forward(self, mel):
-        return torch.round(self.continuous(mel) * CONTEXT_SCALE).to(torch.int8)
+    def forward(self, mel, pitch, prosody_vec):
+        return torch.round(self.continuous(mel, pitch, prosody_vec) * CONTEXT_SCALE).to(torch.int8)
 
 
 class Verifier(nn.Module):
-    def __init__(self, vocab, dim=192, heads=4, enc_layers=2, dec_layers=4, ffn=768):
+    def __init__(self, vocab, dim=192, heads=4, enc_layers=2, dec_layers=4, ffn=768, context_dim=CONTEXT_DIM):
         super().__init__()
-        self.inp = nn.Linear(CONTEXT_DIM, dim)
+        self.context_dim = context_dim
+        self.inp = nn.Linear(context_dim, dim)
         self.enc_layers = nn.ModuleList([EncoderLayer(dim, heads, ffn) for _ in range(enc_layers)])
         self.enc_norm = nn.LayerNorm(dim)
         self.decoder = TextDecoder(vocab, dim, heads, dec_layers, ffn)
@@ -183,6 +222,11 @@ class Verifier(nn.Module):
 
     def score(self, ctx_values, ctx_mask, ids):
         return self.decoder.teacher_forced(ids, self.encode(ctx_values, ctx_mask), ctx_mask)
+
+    def score_states(self, ctx_values, ctx_mask, ids):
+        """(logits, encoder states) for the auxiliary heads in training."""
+        enc = self.encode(ctx_values, ctx_mask)
+        return self.decoder.teacher_forced(ids, enc, ctx_mask), enc
 
 
 class VerifierExport(nn.Module):
@@ -199,14 +243,24 @@ class VerifierExport(nn.Module):
         return self.v.score(context.float(), mask, tokens)
 
 
-class Drafter(nn.Module):
-    def __init__(self, vocab, channels=64, dim=96, heads=4, layers=2, ffn=256):
-        super().__init__()
-        self.encoder = ConvStack(40, channels, dim)
-        self.decoder = TextDecoder(vocab, dim, heads, layers, ffn)
+class DrafterEncoder(nn.Module):
+    """ONNX encoder entry: (log_mel [B,F,40], pitch [B,F,2], prosody [B,19]) -> encoder_states
+    [B, 1 + ceil(F/8), D]: the prosody step, then the audio steps."""
 
-    def score(self, mel, enc_mask, ids):
-        return self.decoder.teacher_forced(ids, self.encoder(mel), enc_mask)
+    def __init__(self, channels, dim):
+        super().__init__()
+        self.convs = ConvStack(N_MELS, channels, dim)
+        self.prosody = ProsodyEmbedding(dim, dim)
+
+    def forward(self, mel, pitch, prosody_vec):
+        return torch.cat([self.prosody(prosody_vec), self.convs(mel, pitch)], dim=1)
+
+
+class Drafter(nn.Module):
+    def __init__(self, vocab, channels=96, dim=96, heads=4, layers=2, ffn=256):
+        super().__init__()
+        self.encoder = DrafterEncoder(channels, dim)
+        self.decoder = TextDecoder(vocab, dim, heads, layers, ffn)
 
 
 class DrafterStep(nn.Module):

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import sec.connectors.AvroCodec;
+import sec.inference.AudioFeatures;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.PcmAudio;
 import sec.inference.audio.WavReader;
@@ -61,7 +62,7 @@ public class HotPaths {
     public void load() throws Exception {
         Path models = Path.of(System.getProperty("sec.models.dir", "models"));
         manifest = ModelManifest.load(models.resolve("bundled"));
-        features = new FeatureExtractor(manifest.mel());
+        features = FeatureExtractor.of(manifest);
         Path wav;
         try (var files = Files.list(models.resolve("eval/en"))) {
             wav = files.filter(p -> p.toString().endsWith(".wav")).sorted().findFirst().orElseThrow();
@@ -92,8 +93,9 @@ public class HotPaths {
         drafter.close();
     }
 
+    /** The front end of one utterance: log-mel and, with a prosody bundle, the pitch track and prosody statistics. */
     @Benchmark
-    public float[][] logMel() {
+    public AudioFeatures frontEnd() {
         return features.features(utterance, 0, "bench");
     }
 

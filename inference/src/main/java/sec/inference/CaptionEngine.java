@@ -2,6 +2,7 @@ package sec.inference;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Optional;
 import sec.inference.audio.InvalidAudioException;
 import sec.inference.audio.PcmAudio;
 import sec.inference.audio.WavReader;
@@ -39,7 +40,7 @@ public final class CaptionEngine implements AutoCloseable {
 
     public CaptionEngine(Path bundle, SpeculationConfig config, Network network) {
         this.manifest = ModelManifest.load(bundle);
-        this.features = new FeatureExtractor(manifest.mel());
+        this.features = FeatureExtractor.of(manifest);
         CaptionTokenizer tok = CaptionTokenizer.load(manifest);
         Drafter d = null;
         Verifier v = null;
@@ -74,20 +75,22 @@ public final class CaptionEngine implements AutoCloseable {
         return manifest;
     }
 
-    /** Captions one channel of a WAV file. */
-    public CaptionResult caption(Path wav, String language, int channel) {
+    /** Captions one channel of a WAV file; empty when it holds no speech (noise, tones, silence). */
+    public Optional<CaptionResult> caption(Path wav, String language, int channel) {
         PcmAudio audio;
         try {
             audio = WavReader.read(wav);
         } catch (IOException e) {
             throw new InvalidAudioException(wav + ": cannot be read (" + e.getMessage() + ")");
         }
-        return caption(features.features(audio, channel, wav.getFileName().toString()), language);
+        AudioFeatures f = features.features(audio, channel, wav.getFileName().toString());
+        manifest.prompt(language); // an unknown language is an error even where there is nothing to caption
+        return f.speech() ? Optional.of(caption(f, language)) : Optional.empty();
     }
 
-    /** Captions precomputed log-mel features. */
-    public CaptionResult caption(float[][] logMel, String language) {
-        return speculator.caption(logMel, language);
+    /** Captions precomputed features. */
+    public CaptionResult caption(AudioFeatures features, String language) {
+        return speculator.caption(features, language);
     }
 
     /**

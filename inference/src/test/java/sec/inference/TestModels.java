@@ -51,15 +51,15 @@ public final class TestModels {
         }
     }
 
-    /** Log-mel features of the first held-out recording of a language, as the engine computes them. */
-    public static float[][] firstHeldOutLogMel(String lang) {
-        return logMel(heldOut(lang, 1).get(0).wav());
+    /** Features of the first held-out recording of a language, as the engine computes them. */
+    public static AudioFeatures firstHeldOut(String lang) {
+        return features(heldOut(lang, 1).get(0).wav());
     }
 
-    /** Log-mel features of a WAV file, as the engine computes them. */
-    public static float[][] logMel(Path wav) {
+    /** Features of a WAV file, as the engine computes them. */
+    public static AudioFeatures features(Path wav) {
         try {
-            return new FeatureExtractor(manifest().mel()).features(sec.inference.audio.WavReader.read(wav), 0,
+            return FeatureExtractor.of(manifest()).features(sec.inference.audio.WavReader.read(wav), 0,
                     wav.toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -51,6 +51,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--out", description = "also write the JSON to this file")
     Path out;
 
+    @Option(names = "--models", description = "model bundle directory (default: the bundled models); "
+            + "the held-out recordings and demo calls stay the bundled ones, so two bundles are measured on the same audio")
+    Path bundle;
+
     @Option(names = "--max-calls", defaultValue = "256", description = "the stepped real-time load stops here"
             + " (8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256 calls; ~1 min a step; not in --quick)")
     int maxCalls;
@@ -58,9 +62,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path models = SecCli.modelsDir();
-        ModelManifest manifest = ModelManifest.load(models.resolve("bundled"));
+        if (bundle == null) {
+            bundle = models.resolve("bundled");
+        }
+        ModelManifest manifest = ModelManifest.load(bundle);
         double seconds = quick ? 3 : 10;
         ObjectNode result = new ObjectMapper().createObjectNode();
+        result.put("bundle", manifest.name() + " (" + bundle + ")");
         models(models, manifest, seconds, result);
         edge(models, manifest, result);
         kafka(models, result);
@@ -77,7 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The drafter's decode loop, its batched steps across 16 calls, the verifier by batch size. */
     private static void models(Path models, ModelManifest manifest, double seconds, ObjectNode result) throws Exception {
-        FeatureExtractor features = new FeatureExtractor(manifest.mel());
+        FeatureExtractor features = FeatureExtractor.of(manifest);
         List<Path> en = heldOut(models, "en");
         List<Path> zh = heldOut(models, "zh");
         try (Drafter drafter = Drafter.load(manifest, 1)) {
@@ -127,8 +135,8 @@ public final class BenchCommand implements Callable<Integer> {
         int count = quick ? 250 : 1000; // ~3 s and ~12 s of drafting here
         double[] bare = EdgeThroughputBench.bare(manifest, base, count);
         // like for like (each call drafted at once, as the core does), then as the job runs (calls drafted together)
-        double[] flink = EdgeThroughputBench.flink(models.resolve("bundled").toString(), base, count, 1);
-        double[] batched = EdgeThroughputBench.flink(models.resolve("bundled").toString(), base, count,
+        double[] flink = EdgeThroughputBench.flink(bundle.toString(), base, count, 1);
+        double[] batched = EdgeThroughputBench.flink(bundle.toString(), base, count,
                 sec.operators.DrafterConfig.DEFAULT_BATCH_CALLS);
         result.put("edge_utterances", count);
         result.put("drafter_tokens_per_s_edge_bare", Math.round(bare[0] * 10) / 10.0);
@@ -159,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** The stepped real-time load (40 ms RTT, p95 ≤ 500 ms). */
     private void realtime(ObjectNode result) throws Exception {
         RealtimeLoadBench.Result load = RealtimeLoadBench.run(new int[] {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256}, 40, 500,
-                calls -> calls <= maxCalls);
+                calls -> calls <= maxCalls, bundle);
         result.put("max_realtime_calls", load.passedCalls());
         result.put("realtime_rtt_ms", 40);
         if (load.passed() != null) {

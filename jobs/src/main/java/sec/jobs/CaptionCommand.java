@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -83,8 +84,12 @@ public final class CaptionCommand implements Callable<Integer> {
         try (CaptionEngine engine = new CaptionEngine(bundle(), config, net)) {
             for (Path f : files) {
                 try {
-                    CaptionResult r = engine.caption(f, lang, channel);
-                    out.println(json ? toJson(f, r) : toLine(f, r));
+                    Optional<CaptionResult> r = engine.caption(f, lang, channel);
+                    if (r.isPresent()) {
+                        out.println(json ? toJson(f, r.get()) : toLine(f, r.get()));
+                    } else {
+                        out.println(json ? noSpeechJson(f) : f.getFileName() + ": no speech (nothing to caption)");
+                    }
                 } catch (InvalidAudioException e) {
                     err.println("error: " + e.getMessage());
                     failures++;
@@ -126,6 +131,15 @@ public final class CaptionCommand implements Callable<Integer> {
         return String.format(Locale.ROOT, "%s: %s%n  [mode=%s tokens=%d drafted=%d sent=%d accepted=%d corrected=%d rho=%.3f total=%.1fms]",
                 f.getFileName(), r.text(), mode.name().toLowerCase(Locale.ROOT), r.tokens().length, r.drafted(),
                 r.sent(), r.accepted(), r.corrected(), r.rho(), r.totalMs());
+    }
+
+    private String noSpeechJson(Path f) {
+        ObjectNode o = new ObjectMapper().createObjectNode();
+        o.put("file", f.toString());
+        o.put("lang", lang);
+        o.put("speech", false);
+        o.putNull("text");
+        return o.toString();
     }
 
     private String toJson(Path f, CaptionResult r) {

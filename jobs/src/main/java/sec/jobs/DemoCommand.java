@@ -32,7 +32,10 @@ import sec.connectors.AvroCodec;
 import sec.connectors.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
+import sec.inference.FeatureExtractor;
+import sec.inference.audio.ChannelSegmenter;
 import sec.inference.decode.SpeculationConfig;
+import sec.inference.model.ModelManifest;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
@@ -127,10 +130,14 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Path models = SecCli.modelsDir();
         List<List<AudioFrame>> streams = loadCalls(models.resolve("calls"));
+        // every segment the endpointer will cut gets a caption, but those that are not speech
+        FeatureExtractor gate = FeatureExtractor.of(ModelManifest.load(bundleDir != null ? bundleDir : models.resolve("bundled")));
         int expected = 0;
         for (List<AudioFrame> frames : streams) {
             for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER, Channel.MONO}) {
-                expected += CallFrames.segments(frames, ch, segmenter().reorderWindowFrames()).size();
+                for (ChannelSegmenter.Segment seg : CallFrames.segments(frames, ch, segmenter().reorderWindowFrames())) {
+                    expected += gate.features(seg.samples(), 8000, "segment").speech() ? 1 : 0;
+                }
             }
         }
         FaultInjection faults = inject == null ? FaultInjection.NONE : FaultInjection.parse(inject);

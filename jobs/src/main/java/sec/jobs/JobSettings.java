@@ -68,6 +68,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("speculation.acceptance", d.acceptance().name().toLowerCase());
         k.put("speculation.rank-k", String.valueOf(d.rankK()));
         k.put("speculation.tau", String.valueOf(d.tau()));
+        k.put("speculation.tau-emotion", String.valueOf(d.tauEmotion()));
         k.put("speculation.gamma", d.gammaPolicy().name().toLowerCase());
         k.put("speculation.gamma-fixed", String.valueOf(d.gammaFixed()));
         k.put("speculation.max-tokens", String.valueOf(d.maxTokens()));
@@ -175,6 +176,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 .acceptance(v.choice("speculation.acceptance", SpeculationConfig.Acceptance.class))
                 .rankK(v.integer("speculation.rank-k"))
                 .tau(v.dbl("speculation.tau"))
+                .tauEmotion(v.dbl("speculation.tau-emotion"))
                 .gammaPolicy(v.choice("speculation.gamma", SpeculationConfig.GammaPolicy.class))
                 .gammaFixed(v.integer("speculation.gamma-fixed"))
                 .maxTokens(v.integer("speculation.max-tokens"))

@@ -4,7 +4,9 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import sec.inference.AudioFeatures;
 import sec.inference.FeatureExtractor;
+import sec.inference.audio.SpeakerBaseline;
 import sec.inference.audio.ChannelSegmenter;
 import sec.inference.decode.InProcessLink;
 import sec.inference.decode.SpeculationConfig;
@@ -18,7 +20,7 @@ import sec.schemas.Channel;
 
 /**
  * What a clean run captions: the inference core alone, in process, over the utterances the
- * segmenter will cut. Failover tests compare the pipeline's captions with these, token for token.
+ * segmenter will cut, each with its speaker baseline as the drafter keeps it. Failover tests compare the pipeline's captions with these, token for token.
  */
 public final class ReferenceCaptions {
     private ReferenceCaptions() {}
@@ -31,13 +33,22 @@ public final class ReferenceCaptions {
         try (Drafter d = Drafter.load(manifest, 1); Verifier v = Verifier.load(manifest);
                 CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
             Speculator speculator = new Speculator(d, v, manifest, tok, spec, new InProcessLink(v));
-            FeatureExtractor fx = new FeatureExtractor(manifest.mel());
+            FeatureExtractor fx = FeatureExtractor.of(manifest);
             for (var call : calls.entrySet()) {
                 String lang = call.getValue().get(0).getLanguage();
                 for (Channel ch : Channel.values()) {
+                    SpeakerBaseline heard = new SpeakerBaseline(); // as the drafter keeps it per channel
                     for (ChannelSegmenter.Segment s : CallFrames.segments(call.getValue(), ch, reorderWindowFrames)) {
+                        AudioFeatures f = fx.features(s.samples(), 8000, "segment");
+                        if (!f.speech()) {
+                            continue; // the drafter captions no noise
+                        }
+                        SpeakerBaseline.Value before = heard.value();
+                        if (f.prosody() != null) {
+                            heard.add(f.prosody().stats());
+                        }
                         out.put(call.getKey() + "/" + ch + "/" + s.startMs(),
-                                speculator.caption(fx.features(s.samples(), 8000, "segment"), lang).tokens());
+                                speculator.caption(f, lang, null, before).tokens());
                     }
                 }
             }

@@ -7,8 +7,8 @@ import sec.inference.decode.CreditTable;
 import sec.inference.decode.SpeculationConfig;
 
 /**
- * The second seed method's options, shared by {@code sec caption}, {@code sec demo} and
- * {@code sec eval}: credit inertia (optionally with a calibrated table) and pipelined drafting.
+ * Options shared by {@code sec caption}, {@code sec demo} and {@code sec eval}: the emotion gate,
+ * and the second seed method's credit inertia (optionally with a calibrated table) and pipelined drafting.
  */
 public final class SpeculationOptions {
     @Option(names = "--credit", description = "credit inertia: τ and γ follow the call's recent acceptance (E2-SCI)")
@@ -17,6 +17,11 @@ public final class SpeculationOptions {
     @Option(names = "--credit-table", paramLabel = "FILE",
             description = "credit inertia with the thresholds sec calibrate wrote (implies --credit)")
     Path creditTable;
+
+    @Option(names = "--tau-emotion", paramLabel = "NATS",
+            description = "the entropy gate at the tokens that decide the emotion (the first token, emotion words;"
+                    + " default: " + SpeculationConfig.DEFAULT_TAU_EMOTION + ")")
+    Double tauEmotion;
 
     @Option(names = "--lookahead", paramLabel = "N", defaultValue = "0",
             description = "pipelined drafting: blocks drafted while the oldest waits for its verdict (default: ${DEFAULT-VALUE}, off)")
@@ -36,11 +41,16 @@ public final class SpeculationOptions {
 
     /** The options as given, for a report's settings line ("" when none). */
     public String describe() {
-        return (creditTable != null ? " --credit-table " + creditTable : credit ? " --credit" : "")
+        return (tauEmotion != null ? " --tau-emotion " + tauEmotion : "")
+                + (creditTable != null ? " --credit-table " + creditTable : credit ? " --credit" : "")
                 + (lookahead > 0 ? " --lookahead " + lookahead : "") + (preHit ? "" : " --no-pre-hit");
     }
 
     public SpeculationConfig applyTo(SpeculationConfig base) {
-        return base.toBuilder().credit(creditConfig()).lookahead(lookahead).preHit(preHit).build();
+        SpeculationConfig.Builder b = base.toBuilder().credit(creditConfig()).lookahead(lookahead).preHit(preHit);
+        if (tauEmotion != null) {
+            b.tauEmotion(tauEmotion);
+        }
+        return b.build();
     }
 }

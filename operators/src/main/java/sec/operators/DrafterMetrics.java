@@ -26,6 +26,8 @@ final class DrafterMetrics {
     final Counter staleVerdicts;
     final Counter unusableVerdicts;
     final Counter overLimit;
+    /** Utterances the prosody front end found not to be speech (noise, tones, silence): no caption. */
+    final Counter noSpeech;
     private final Histogram roundTripMs;
     private final Histogram callStateBytes;
     private final TokenShareWindow window = new TokenShareWindow(WINDOW_MS);
@@ -41,6 +43,7 @@ final class DrafterMetrics {
         staleVerdicts = group.counter("verdictsStale");
         unusableVerdicts = group.counter("verdictsUnusable");
         overLimit = group.counter("utterancesFinishedOverLimit");
+        noSpeech = group.counter("utterancesWithoutSpeech");
         group.gauge("rho", (Gauge<Double>) () -> window.rho(System.currentTimeMillis()).orElse(0));
         group.gauge("acceptanceRate", (Gauge<Double>) () -> window.acceptance(System.currentTimeMillis()).orElse(0));
         group.gauge("gamma", (Gauge<Integer>) () -> gamma);

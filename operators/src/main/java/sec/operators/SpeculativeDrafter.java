@@ -22,8 +22,10 @@ import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sec.inference.AudioFeatures;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.InvalidAudioException;
+import sec.inference.audio.SpeakerBaseline;
 import sec.inference.decode.AcceptancePolicy;
 import sec.inference.decode.BlockController;
 import sec.inference.decode.CaptionTrace;
@@ -72,6 +74,8 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     private transient AcceptancePolicy acceptance;
     private transient MapState<String, UtteranceDecoding> utterances;
     private transient ValueState<byte[]> callCredit;
+    /** Per channel of the call, the speaker's prosody baseline over the utterances heard so far. */
+    private transient MapState<String, byte[]> speakerBaselines;
     private transient DrafterMetrics metrics;
     /** Set by {@link BatchingDrafterOperator}: calls to draft later, together; null: draft at once. */
     private transient java.util.function.Consumer<String> deferral;
@@ -85,7 +89,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         manifest = ModelManifest.load(Path.of(config.modelDir()));
         drafter = Drafter.load(manifest, 1);
         tokenizer = CaptionTokenizer.load(manifest);
-        features = new FeatureExtractor(manifest.mel());
+        features = FeatureExtractor.of(manifest);
         lexicon = new EmotionLexicon(manifest.emotions());
         acceptance = config.speculation().acceptancePolicy();
         utterances = getRuntimeContext().getMapState(new MapStateDescriptor<>("utterance-decodings",
@@ -94,6 +98,10 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         // a call's end is not signalled, so its credit goes when the call has been quiet this long
         credit.enableTimeToLive(StateTtlConfig.newBuilder(CREDIT_IDLE_TTL).build());
         callCredit = getRuntimeContext().getState(credit);
+        MapStateDescriptor<String, byte[]> baselines = new MapStateDescriptor<>("speaker-baselines",
+                StringSerializer.INSTANCE, BytePrimitiveArraySerializer.INSTANCE);
+        baselines.enableTimeToLive(StateTtlConfig.newBuilder(CREDIT_IDLE_TTL).build());
+        speakerBaselines = getRuntimeContext().getMapState(baselines);
         metrics = new DrafterMetrics(getRuntimeContext().getMetricGroup());
     }
 
@@ -109,14 +117,19 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
 
     @Override
     public void processElement1(Utterance u, Context ctx, Collector<EmotionCaption> out) throws Exception {
-        float[][] mel;
+        AudioFeatures f;
         try {
-            mel = features.features(u.samples, manifest.mel().sampleRate(), u.utteranceId);
+            f = features.features(u.samples, manifest.mel().sampleRate(), u.utteranceId);
         } catch (InvalidAudioException e) {
             LOG.warn("utterance skipped: {}", e.getMessage());
             return;
         }
-        EncodedAudio audio = drafter.encode(mel);
+        if (!f.speech()) {
+            metrics.noSpeech.inc(); // an emotion read off noise is worse than none
+            LOG.debug("{}: not speech, no caption", u.utteranceId);
+            return;
+        }
+        EncodedAudio audio = drafter.encode(f, heardSoFar(u.channel, f));
         ctx.output(CONTEXTS, AcousticContext.newBuilder().setCallId(u.callId).setUtteranceId(u.utteranceId)
                 .setFeatures(ByteBuffer.wrap(audio.context())).setSteps(audio.steps()).setDim(audio.contextDim())
                 .setDtype("int8").setModelId(manifest.name()).build());
@@ -128,6 +141,25 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         makeRoom(credit, ctx.getCurrentKey(), o);
         advance(new UtteranceDecoding(u, o.now(), state), credit, ctx.getCurrentKey(), o);
         stateSizeAfterDrafting();
+    }
+
+    /**
+     * The speaker's baseline before this utterance (null for the channel's first), then this
+     * utterance added to it: the models read emotion as the deviation from this caller's own voice.
+     */
+    private SpeakerBaseline.Value heardSoFar(String channel, AudioFeatures f) throws Exception {
+        if (f.prosody() == null) {
+            return null;
+        }
+        byte[] kept = speakerBaselines.get(channel);
+        SpeakerBaseline b = kept == null ? new SpeakerBaseline()
+                : SpeakerBaseline.read(new DataInputStream(new ByteArrayInputStream(kept)));
+        SpeakerBaseline.Value before = b.value();
+        b.add(f.prosody().stats());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        b.write(new DataOutputStream(out));
+        speakerBaselines.put(channel, out.toByteArray());
+        return before;
     }
 
     /**
@@ -308,6 +340,11 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             settle(call.utterances().get(i), call.decoders().get(i), call.credit(), o);
         }
         metrics.callState(stateBytes());
+    }
+
+    /** How many utterances were not speech (the {@code utterancesWithoutSpeech} counter). */
+    long utterancesWithoutSpeech() {
+        return metrics.noSpeech.getCount();
     }
 
     void deferTo(java.util.function.Consumer<String> calls) {

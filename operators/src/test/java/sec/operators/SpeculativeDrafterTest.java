@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import sec.inference.AudioFeatures;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.WavReader;
 import sec.inference.decode.CaptionResult;
@@ -94,7 +95,7 @@ class SpeculativeDrafterTest {
 
     private static long[] coreCaption() throws Exception {
         try (Drafter d = Drafter.load(manifest, 1); CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
-            float[][] mel = new FeatureExtractor(manifest.mel()).features(samples, 8000, "x");
+            AudioFeatures mel = FeatureExtractor.of(manifest).features(samples, 8000, "x");
             return new Speculator(d, verifier, manifest, tok, SPEC, new InProcessLink(verifier)).caption(mel, "en").tokens();
         }
     }
@@ -135,7 +136,7 @@ class SpeculativeDrafterTest {
         assertTrue(requestsSeen > 0, "tau 0.3 sends blocks");
 
         try (Drafter d = Drafter.load(manifest, 1); CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
-            float[][] mel = new FeatureExtractor(manifest.mel()).features(samples, 8000, "x");
+            AudioFeatures mel = FeatureExtractor.of(manifest).features(samples, 8000, "x");
             CaptionResult direct = new Speculator(d, verifier, manifest, tok, SPEC, new InProcessLink(verifier)).caption(mel, "en");
             assertArrayEquals(direct.tokens(), c.getTokenIds().stream().mapToLong(Integer::longValue).toArray(),
                     c.getText() + " vs " + direct.text());
@@ -143,7 +144,7 @@ class SpeculativeDrafterTest {
             assertEquals(direct.sent(), c.getSent());
         }
         assertTrue(c.getEmotion() != null, c.getText());
-        assertEquals(0, harness.numKeyedStateEntries(), "no state after the caption");
+        assertEquals(1, harness.numKeyedStateEntries(), "after the caption, only the speaker's baseline");
         assertEquals(0, harness.numProcessingTimeTimers(), "no timers after the caption");
         assertTrue(side(SpeculativeDrafter.PARTIALS).size() > 0);
     }
@@ -185,7 +186,7 @@ class SpeculativeDrafterTest {
         assertEquals(1, out.size(), "one caption after the restore");
         assertArrayEquals(coreCaption(), out.get(0).getTokenIds().stream().mapToLong(Integer::longValue).toArray());
         assertEquals(0, out.get(0).getTimeouts());
-        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(1, harness.numKeyedStateEntries(), "only the speaker's baseline");
         assertEquals(0, harness.numProcessingTimeTimers());
     }
 
@@ -247,7 +248,7 @@ class SpeculativeDrafterTest {
         assertTrue(garbageLength > 0);
         assertEquals(garbageLength, c7.getTimeouts(), "the garbage-answered block is kept as drafted, unverified");
         assertEquals(garbageLength, c7.getProvenance().stream().filter(p -> p == Provenance.UNVERIFIED_TIMEOUT).count());
-        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(2, harness.numKeyedStateEntries(), "only each call's speaker baseline");
     }
 
     /** A silent cloud and a call that keeps talking: its open utterances stay at the limit, the oldest finished on the edge. */
@@ -310,7 +311,7 @@ class SpeculativeDrafterTest {
         assertEquals(c.getSent(), c.getTimeouts());
         int rounds = side(SpeculativeDrafter.REQUESTS).size();
         assertTrue(now <= rounds * DEADLINE_MS, "each block waited one deadline: " + now + " ms for " + rounds + " blocks");
-        assertEquals(0, harness.numKeyedStateEntries());
+        assertEquals(1, harness.numKeyedStateEntries(), "only the speaker's baseline");
     }
 
     /**
@@ -365,7 +366,7 @@ class SpeculativeDrafterTest {
         List<EmotionCaption> out = harness.extractOutputValues();
         assertEquals(2, out.size(), "one caption per utterance");
         assertEquals(0, out.get(0).getTimeouts() + out.get(1).getTimeouts());
-        assertEquals(1, harness.numKeyedStateEntries(), "only the call's credit is left");
+        assertEquals(2, harness.numKeyedStateEntries(), "only the call's credit and the speaker's baseline are left");
         assertEquals(0, harness.numProcessingTimeTimers());
         List<Long> tokens = new ArrayList<>();
         for (EmotionCaption c : out) {
@@ -373,5 +374,73 @@ class SpeculativeDrafterTest {
             tokens.add(-1L);
         }
         return tokens;
+    }
+
+    /** White noise and a steady tone, as a segmenter could cut them from a line: no caption, a counter. */
+    @Test
+    void noiseAndTonesGetNoCaptionButACounter() throws Exception {
+        java.util.Random r = new java.util.Random(3);
+        float[] noise = new float[16000];
+        float[] tone = new float[16000];
+        for (int i = 0; i < noise.length; i++) {
+            noise[i] = (float) (0.2 * r.nextGaussian());
+            tone[i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * i / 8000.0));
+        }
+        harness.processElement1(new Utterance("call-7", "CUSTOMER", "en", 0, 2000, noise), 0);
+        harness.processElement1(new Utterance("call-7", "AGENT", "en", 0, 2000, tone), 0);
+        assertEquals(0, harness.extractOutputValues().size(), "no caption");
+        assertEquals(0, side(SpeculativeDrafter.CONTEXTS).size(), "nothing sent to the cloud");
+        assertEquals(0, harness.numKeyedStateEntries(), "no state: noise is not the speaker's voice");
+        var op = (KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator();
+        assertEquals(2, ((SpeculativeDrafter) op.getUserFunction()).utterancesWithoutSpeech());
+        harness.processElement1(utterance(), 0); // speech on the same call still is captioned
+        assertEquals(1, side(SpeculativeDrafter.CONTEXTS).size());
+    }
+
+    /**
+     * The second utterance of a channel is encoded against the speaker's baseline from the first
+     * (kept in keyed state, and across a restore); another channel starts without one.
+     */
+    @Test
+    void theSpeakersBaselineFromEarlierUtterancesConditionsTheNext() throws Exception {
+        float[] second = secondSpeech();
+        harness.processElement1(utterance(), 0);
+        OperatorSubtaskState snapshot = harness.snapshot(1, 10);
+        harness.close();
+        harness = harness(true);
+        harness.setProcessingTime(10);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.processElement1(new Utterance("call-7", "CUSTOMER", "en", 9000, 9000 + second.length / 8, second), 10);
+        harness.processElement1(new Utterance("call-7", "AGENT", "en", 9000, 9000 + second.length / 8, second), 10);
+        List<AcousticContext> contexts = side(SpeculativeDrafter.CONTEXTS);
+        assertEquals(2, contexts.size());
+        FeatureExtractor fx = FeatureExtractor.of(manifest);
+        AudioFeatures first = fx.features(samples, 8000, "first");
+        AudioFeatures next = fx.features(second, 8000, "second");
+        sec.inference.audio.SpeakerBaseline heard = new sec.inference.audio.SpeakerBaseline();
+        heard.add(first.prosody().stats());
+        try (Drafter d = Drafter.load(manifest, 1)) {
+            byte[] withBaseline = d.encode(next, heard.value()).context();
+            byte[] without = d.encode(next, null).context();
+            assertTrue(!java.util.Arrays.equals(withBaseline, without), "the baseline reaches the models");
+            assertArrayEquals(withBaseline, bytes(contexts.get(0)), "CUSTOMER: encoded against the first utterance");
+            assertArrayEquals(without, bytes(contexts.get(1)), "AGENT: its first utterance, no baseline");
+        }
+    }
+
+    private static byte[] bytes(AcousticContext c) {
+        java.nio.ByteBuffer b = c.getFeatures().duplicate();
+        byte[] out = new byte[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /** Another held-out recording than {@link #samples}. */
+    private static float[] secondSpeech() throws Exception {
+        try (var files = Files.list(MODELS.resolve("eval/en"))) {
+            Path wav = files.filter(p -> p.toString().endsWith(".wav")).sorted().skip(1).findFirst().orElseThrow();
+            return WavReader.read(wav).channel(0);
+        }
     }
 }

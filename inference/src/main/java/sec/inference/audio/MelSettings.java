@@ -55,34 +55,32 @@ public record MelSettings(
 
     /** Reads the manifest's "audio" object. Every key must be present ({@code mel_norm} as null). */
     public static MelSettings fromJson(JsonNode audio) {
-        if (audio == null || !audio.isObject()) {
-            throw new IllegalArgumentException("audio: expected an object, got " + audio);
-        }
+        ManifestSection in = new ManifestSection(audio, "audio");
         String melNorm;
-        JsonNode norm = field(audio, "mel_norm");
+        JsonNode norm = in.field("mel_norm");
         if (norm.isNull()) {
             melNorm = null;
         } else if (norm.isTextual()) {
             melNorm = norm.asText();
         } else {
-            throw new IllegalArgumentException("audio.mel_norm: expected null or a string, got " + norm);
+            throw in.wrong("mel_norm", "null or a string", norm);
         }
         return new MelSettings(
-                integer(audio, "sample_rate"),
-                integer(audio, "n_fft"),
-                integer(audio, "win_length"),
-                integer(audio, "hop_length"),
-                text(audio, "window"),
-                bool(audio, "center"),
-                integer(audio, "n_mels"),
-                number(audio, "f_min"),
-                number(audio, "f_max"),
-                text(audio, "mel_scale"),
+                in.integer("sample_rate"),
+                in.integer("n_fft"),
+                in.integer("win_length"),
+                in.integer("hop_length"),
+                in.text("window"),
+                in.bool("center"),
+                in.integer("n_mels"),
+                in.number("f_min"),
+                in.number("f_max"),
+                in.text("mel_scale"),
                 melNorm,
-                number(audio, "power"),
-                text(audio, "log"),
-                number(audio, "log_floor"),
-                number(audio, "max_seconds"));
+                in.number("power"),
+                in.text("log"),
+                in.number("log_floor"),
+                in.number("max_seconds"));
     }
 
     /** Samples in {@code max_seconds} at the model's rate: the longest utterance the models take. */
@@ -93,46 +91,6 @@ public record MelSettings(
     /** Frames for {@code n} samples: 1 + (n - n_fft) / hop, or 0 below one frame (no padding). */
     public int frameCount(int n) {
         return n < nFft ? 0 : 1 + (n - nFft) / hopLength;
-    }
-
-    private static JsonNode field(JsonNode audio, String key) {
-        JsonNode v = audio.get(key);
-        if (v == null || v.isMissingNode()) {
-            throw new IllegalArgumentException("audio." + key + " is missing");
-        }
-        return v;
-    }
-
-    private static int integer(JsonNode audio, String key) {
-        double v = number(audio, key);
-        if (v != Math.rint(v) || Math.abs(v) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("audio." + key + ": expected an integer, got " + audio.get(key));
-        }
-        return (int) v;
-    }
-
-    private static double number(JsonNode audio, String key) {
-        JsonNode v = field(audio, key);
-        if (!v.isNumber()) {
-            throw new IllegalArgumentException("audio." + key + ": expected a number, got " + v);
-        }
-        return v.doubleValue();
-    }
-
-    private static String text(JsonNode audio, String key) {
-        JsonNode v = field(audio, key);
-        if (!v.isTextual()) {
-            throw new IllegalArgumentException("audio." + key + ": expected a string, got " + v);
-        }
-        return v.asText();
-    }
-
-    private static boolean bool(JsonNode audio, String key) {
-        JsonNode v = field(audio, key);
-        if (!v.isBoolean()) {
-            throw new IllegalArgumentException("audio." + key + ": expected true or false, got " + v);
-        }
-        return v.booleanValue();
     }
 
     private static String quoted(String s) {

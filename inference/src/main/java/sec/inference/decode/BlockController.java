@@ -5,7 +5,8 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * UGSD's block rules: the entropy gate (send a block when its largest entropy exceeds τ) and the
+ * UGSD's block rules: the entropy gate (send a block when its largest entropy exceeds τ, or a lower
+ * τ at the tokens that decide the emotion: {@link EmotionGate}) and the
  * block length γ, fixed, dynamic over {γmin, γdefault, γmax} (one level down after a corrected
  * block, one up after two fully accepted blocks in a row), or Hugging Face's +2/−1 heuristic.
  */
@@ -88,9 +89,17 @@ public final class BlockController {
         }
     }
 
-    /** The gate: verify when the block's largest entropy exceeds τ. */
-    public boolean shouldVerify(DraftBlock block) {
-        return block.maxEntropy() > tau;
+    /**
+     * The gate: verify when a token's entropy exceeds τ, or the emotion gate's lower one at a token
+     * that decides the emotion; {@code start} is the block's first caption position.
+     */
+    public boolean shouldVerify(DraftBlock block, int start, EmotionGate emotion) {
+        for (int i = 0; i < block.length(); i++) {
+            if (block.entropies()[i] > emotion.limit(tau, start + i, block.tokens()[i])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Updates γ after a verdict on a block of {@code length} tokens. */

@@ -10,6 +10,7 @@ public record SpeculationConfig(
         int rankK,
         double divergence,
         double tau,
+        double tauEmotion,
         GammaPolicy gammaPolicy,
         int gammaFixed,
         int gammaMin,
@@ -21,6 +22,9 @@ public record SpeculationConfig(
         CreditConfig credit,
         int lookahead,
         boolean preHit) implements java.io.Serializable {
+
+    /** The default gate at the emotion-deciding tokens (nats); see {@link #defaults()}. */
+    public static final double DEFAULT_TAU_EMOTION = 0.5;
 
     /** edge = drafter alone; cloud = verifier alone; ugsd = speculative decoding between them. */
     public enum Mode { EDGE, CLOUD, UGSD }
@@ -76,6 +80,7 @@ public record SpeculationConfig(
         b.rankK = rankK;
         b.divergence = divergence;
         b.tau = tau;
+        b.tauEmotion = tauEmotion;
         b.gammaPolicy = gammaPolicy;
         b.gammaFixed = gammaFixed;
         b.gammaMin = gammaMin;
@@ -102,6 +107,10 @@ public record SpeculationConfig(
         return toBuilder().tau(t).build();
     }
 
+    public SpeculationConfig withTauEmotion(double t) {
+        return toBuilder().tauEmotion(t).build();
+    }
+
     public SpeculationConfig withGamma(GammaPolicy p, int fixed) {
         return toBuilder().gammaPolicy(p).gammaFixed(fixed).build();
     }
@@ -121,6 +130,7 @@ public record SpeculationConfig(
         private int rankK = 20;
         private double divergence = 1.0;
         private double tau = 1.3;
+        private double tauEmotion = DEFAULT_TAU_EMOTION;
         private GammaPolicy gammaPolicy = GammaPolicy.DYNAMIC;
         private int gammaFixed = 4;
         private int gammaMin = 2;
@@ -138,6 +148,8 @@ public record SpeculationConfig(
         public Builder rankK(int v) { rankK = v; return this; }
         public Builder divergence(double v) { divergence = v; return this; }
         public Builder tau(double v) { tau = v; return this; }
+        /** The gate at the tokens that decide the emotion ({@link EmotionGate}); at or above τ it changes nothing. */
+        public Builder tauEmotion(double v) { tauEmotion = v; return this; }
         public Builder gammaPolicy(GammaPolicy v) { gammaPolicy = v; return this; }
         public Builder gammaFixed(int v) { gammaFixed = v; return this; }
         public Builder gammaLevels(int min, int def, int max) { gammaMin = min; gammaDefault = def; gammaMax = max; return this; }
@@ -152,7 +164,7 @@ public record SpeculationConfig(
         public Builder preHit(boolean v) { preHit = v; return this; }
 
         public SpeculationConfig build() {
-            return new SpeculationConfig(mode, acceptance, rankK, divergence, tau, gammaPolicy, gammaFixed,
+            return new SpeculationConfig(mode, acceptance, rankK, divergence, tau, tauEmotion, gammaPolicy, gammaFixed,
                     gammaMin, gammaDefault, gammaMax, bonusToken, seed, maxTokens, credit, lookahead, preHit);
         }
     }

@@ -36,6 +36,7 @@ public final class SpeculativeDecoder {
     private final CaptionTrace trace;
     private final List<AheadBlock> ahead;
     private final CreditPolicy credit;
+    private final EmotionGate emotionGate;
 
     /**
      * Works on an existing state (a streaming operator restores it from keyed state).
@@ -55,6 +56,7 @@ public final class SpeculativeDecoder {
         this.trace = state.trace;
         this.ahead = state.ahead;
         this.credit = credit;
+        this.emotionGate = new EmotionGate(config.tauEmotion(), drafter.emotionTokens());
     }
 
     public SpeculativeDecoder(Drafter drafter, SpeculationConfig config, AcceptancePolicy acceptance, long eos,
@@ -169,8 +171,9 @@ public final class SpeculativeDecoder {
         }
         DraftBlock block = draft.block();
         int n = block.length();
+        int start = nextPosition();
         trace.drafted += n;
-        if (maySend && config.mode() == SpeculationConfig.Mode.UGSD && controller.shouldVerify(block)) {
+        if (maySend && config.mode() == SpeculationConfig.Mode.UGSD && controller.shouldVerify(block, start, emotionGate)) {
             state.blockId++;
             ahead.add(new AheadBlock(block, true, state.blockId, state.epoch));
             trace.sent += n;
@@ -350,6 +353,15 @@ public final class SpeculativeDecoder {
     }
 
     /** Prompt, committed tokens, then the first {@code blocks} blocks drafted ahead. */
+    /** The caption position the next drafted block starts at: after the committed tokens and those drafted ahead. */
+    private int nextPosition() {
+        int at = trace.length();
+        for (AheadBlock a : ahead) {
+            at += a.block.length();
+        }
+        return at;
+    }
+
     private long[] prefixWithPrompt(int blocks) {
         int len = prompt.length + trace.length();
         for (int i = 0; i < blocks; i++) {

@@ -1,6 +1,8 @@
 package sec.inference.decode;
 
 import java.util.List;
+import sec.inference.AudioFeatures;
+import sec.inference.audio.SpeakerBaseline;
 import sec.inference.drafter.DraftSession;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
@@ -35,17 +37,23 @@ public final class Speculator {
         }
     }
 
-    public CaptionResult caption(float[][] logMel, String language) {
-        return caption(logMel, language, null);
+    public CaptionResult caption(AudioFeatures features, String language) {
+        return caption(features, language, null);
     }
 
     /**
      * Captions one utterance; {@code credit} is the call's credit-inertia state, carried from one
      * utterance of a call to the next (null: none, or a fresh one when the config asks for credit).
      */
-    public CaptionResult caption(float[][] logMel, String language, CreditPolicy credit) {
+    public CaptionResult caption(AudioFeatures features, String language, CreditPolicy credit) {
+        return caption(features, language, credit, null);
+    }
+
+    /** As above, for a speaker whose earlier utterances give {@code baseline} (null: none). */
+    public CaptionResult caption(AudioFeatures features, String language, CreditPolicy credit,
+            SpeakerBaseline.Value baseline) {
         long t0 = System.nanoTime();
-        EncodedAudio audio = drafter.encode(logMel);
+        EncodedAudio audio = drafter.encode(features, baseline);
         double encodeMs = (System.nanoTime() - t0) / 1e6;
         if (config.mode() == SpeculationConfig.Mode.CLOUD) {
             return cloud(audio, language, encodeMs);

@@ -15,6 +15,9 @@ import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sec.inference.AudioFeatures;
+import sec.inference.audio.ProsodyFeatures;
+import sec.inference.audio.SpeakerBaseline;
 import sec.inference.model.ModelException;
 import sec.inference.model.ModelManifest;
 
@@ -27,6 +30,9 @@ import sec.inference.model.ModelManifest;
  */
 public final class Drafter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Drafter.class);
+    private static final String LOG_MEL = "log_mel";
+    private static final String PITCH = "pitch";
+    private static final String PROSODY = "prosody";
 
     private final OrtEnvironment env = OrtEnvironment.getEnvironment();
     private final ModelManifest.DrafterSpec spec;
@@ -39,6 +45,9 @@ public final class Drafter implements AutoCloseable {
     /** Per cross input, the axis over encoder steps (the decoder's one dynamic axis after the batch). */
     private final int[] crossStepsAxis;
     private final CrossTensors lastCross;
+    /** The encoders take the pitch track and the prosody vector next to log-mel (a prosody bundle). */
+    private final boolean prosodyInputs;
+    private final java.util.Set<Long> emotionTokens;
 
     private Drafter(ModelManifest manifest, int threads) {
         this.spec = manifest.drafter();
@@ -48,9 +57,12 @@ public final class Drafter implements AutoCloseable {
         OrtSession ctx = null;
         OrtSession cross = null;
         OrtSession dec = null;
+        this.prosodyInputs = manifest.prosody().isPresent();
+        this.emotionTokens = manifest.emotionTokens();
+        Set<String> audioInputs = prosodyInputs ? Set.of(LOG_MEL, PITCH, PROSODY) : Set.of(LOG_MEL);
         try {
-            enc = open(spec.encoder(), threads, Set.of("log_mel"), Set.of("encoder_states"));
-            ctx = open(spec.context(), threads, Set.of("log_mel"), Set.of("context"));
+            enc = open(spec.encoder(), threads, audioInputs, Set.of("encoder_states"));
+            ctx = open(spec.context(), threads, audioInputs, Set.of("context"));
             cross = open(spec.crossKv(), threads, Set.of("encoder_states"), Set.copyOf(spec.crossInputs()));
             Set<String> decoderInputs = new java.util.HashSet<>(
                     List.of("input_ids", "position_ids", "encoder_mask", "self_mask"));
@@ -59,7 +71,10 @@ public final class Drafter implements AutoCloseable {
             Set<String> decoderOutputs = new java.util.HashSet<>(spec.presentOutputs());
             decoderOutputs.add("logits");
             dec = open(spec.decoder(), threads, decoderInputs, decoderOutputs);
-            lastDim(spec.encoder(), enc.getInputInfo().get("log_mel"), manifest.mel().nMels(), "mel bins");
+            lastDim(spec.encoder(), enc.getInputInfo().get(LOG_MEL), manifest.mel().nMels(), "mel bins");
+            if (prosodyInputs) {
+                lastDim(spec.encoder(), enc.getInputInfo().get(PROSODY), ProsodyFeatures.DIM, "prosody values");
+            }
             lastDim(spec.decoder(), dec.getOutputInfo().get("logits"), vocabSize, "vocabulary entries");
             this.crossStepsAxis = CrossKv.stepsAxes(spec, cross, dec);
         } catch (RuntimeException | OrtException e) {
@@ -78,6 +93,11 @@ public final class Drafter implements AutoCloseable {
 
     public int vocabSize() {
         return vocabSize;
+    }
+
+    /** The vocabulary's emotion-word token ids (what the emotion gate watches). */
+    public java.util.Set<Long> emotionTokens() {
+        return emotionTokens;
     }
 
     OrtEnvironment environment() {
@@ -137,8 +157,17 @@ public final class Drafter implements AutoCloseable {
         }
     }
 
-    /** Runs the drafter encoder and the context encoder over a [frames][n_mels] log-mel. */
-    public EncodedAudio encode(float[][] logMel) {
+    /** Runs the drafter encoder and the context encoder over one utterance, without a speaker baseline. */
+    public EncodedAudio encode(AudioFeatures features) {
+        return encode(features, null);
+    }
+
+    /**
+     * Runs the drafter encoder and the context encoder over one utterance; {@code baseline} is the
+     * speaker's so far (null: none, a first utterance). A log-mel-only bundle ignores it.
+     */
+    public EncodedAudio encode(AudioFeatures features, SpeakerBaseline.Value baseline) {
+        float[][] logMel = features.logMel();
         if (logMel.length == 0) {
             throw new IllegalArgumentException("no audio frames to encode");
         }
@@ -148,18 +177,41 @@ public final class Drafter implements AutoCloseable {
             buf.put(frame);
         }
         buf.flip();
-        try (OnnxTensor mel = OnnxTensor.createTensor(env, buf, new long[] {1, logMel.length, mels});
-                OrtSession.Result enc = encoder.run(Map.of("log_mel", mel));
-                OrtSession.Result ctx = context.run(Map.of("log_mel", mel))) {
-            OnnxTensor states = (OnnxTensor) enc.get(0);
-            long[] shape = states.getInfo().getShape();
-            float[] s = toArray(states.getFloatBuffer());
-            ByteBuffer c = ((OnnxTensor) ctx.get(0)).getByteBuffer();
-            byte[] cb = new byte[c.remaining()];
-            c.get(cb);
-            return new EncodedAudio(s, (int) shape[1], (int) shape[2], cb, contextDim);
+        Map<String, OnnxTensor> in = new HashMap<>();
+        try {
+            in.put(LOG_MEL, OnnxTensor.createTensor(env, buf, new long[] {1, logMel.length, mels}));
+            if (prosodyInputs) {
+                if (features.prosody() == null) {
+                    throw new IllegalArgumentException("the bundle's encoders take prosody; these features have none");
+                }
+                float[][] track = features.prosody().pitchTrack();
+                FloatBuffer p = FloatBuffer.allocate(logMel.length * 2);
+                for (int f = 0; f < logMel.length; f++) {
+                    p.put(f < track.length ? track[f] : ZERO_PITCH);
+                }
+                p.flip();
+                in.put(PITCH, OnnxTensor.createTensor(env, p, new long[] {1, logMel.length, 2}));
+                double[] vec = features.prosodyVector(baseline);
+                float[] v = new float[vec.length];
+                for (int i = 0; i < v.length; i++) {
+                    v[i] = (float) vec[i];
+                }
+                in.put(PROSODY, OnnxTensor.createTensor(env, FloatBuffer.wrap(v), new long[] {1, v.length}));
+            }
+            try (OrtSession.Result enc = encoder.run(in);
+                    OrtSession.Result ctx = context.run(in)) {
+                OnnxTensor states = (OnnxTensor) enc.get(0);
+                long[] shape = states.getInfo().getShape();
+                float[] s = toArray(states.getFloatBuffer());
+                ByteBuffer c = ((OnnxTensor) ctx.get(0)).getByteBuffer();
+                byte[] cb = new byte[c.remaining()];
+                c.get(cb);
+                return new EncodedAudio(s, (int) shape[1], (int) shape[2], cb, contextDim);
+            }
         } catch (OrtException e) {
             throw new IllegalStateException("drafter encoder failed: " + e.getMessage(), e);
+        } finally {
+            in.values().forEach(OnnxTensor::close);
         }
     }
 
@@ -273,6 +325,8 @@ public final class Drafter implements AutoCloseable {
         b.get(a);
         return a;
     }
+
+    private static final float[] ZERO_PITCH = new float[2];
 
     private static float[] ones(int n) {
         float[] a = new float[n];

@@ -11,11 +11,12 @@ import java.util.List;
 /**
  * A folder of WAV recordings with {@code references.jsonl}: one JSON object per line with at least
  * {@code file} (relative to the folder) and {@code references} (a list of captions); {@code lang}
- * when present must match the language asked for. The bundled held-out sets are such folders.
+ * when present must match the language asked for; {@code emotion}, when present, is what emotion
+ * accuracy is scored against. The bundled held-out sets are such folders.
  */
 public record EvalSet(Path dir, String lang, List<Item> items) {
-    /** One recording and its reference captions. */
-    public record Item(Path wav, List<String> references) {}
+    /** One recording, its reference captions and the emotion it was spoken with (null when the set does not say). */
+    public record Item(Path wav, List<String> references, String emotion) {}
 
     /** The first {@code limit} recordings of the folder (all when {@code limit <= 0}). */
     public static EvalSet load(Path dir, String lang, int limit) {
@@ -49,7 +50,7 @@ public record EvalSet(Path dir, String lang, List<Item> items) {
                 if (!Files.isRegularFile(wav)) {
                     throw new IllegalArgumentException(index + " line " + lineNo + ": " + wav + " does not exist");
                 }
-                items.add(new Item(wav, List.copyOf(refs)));
+                items.add(new Item(wav, List.copyOf(refs), n.hasNonNull("emotion") ? n.get("emotion").asText() : null));
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(index + ": cannot be read (" + e.getMessage() + ")", e);

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import sec.inference.AudioFeatures;
 import sec.inference.CaptionEngine;
 import sec.inference.audio.PcmAudio;
 import sec.inference.audio.WavReader;
@@ -13,6 +14,8 @@ import sec.inference.decode.CaptionResult;
 import sec.inference.decode.CreditPolicy;
 import sec.inference.decode.Speculator;
 import sec.inference.metrics.CaptionScores;
+import sec.inference.metrics.EmotionScores;
+import sec.inference.text.EmotionLexicon;
 
 /**
  * Runs evaluation variants over a set with one engine (models loaded once, features computed once
@@ -40,10 +43,10 @@ public final class Evaluation {
     }
 
     /** A set with its features computed. */
-    public record Prepared(EvalSet set, List<float[][]> features, long rawAudioBytes) {}
+    public record Prepared(EvalSet set, List<AudioFeatures> features, long rawAudioBytes) {}
 
     public Prepared prepare(EvalSet set) {
-        List<float[][]> features = new ArrayList<>(set.size());
+        List<AudioFeatures> features = new ArrayList<>(set.size());
         long rawBytes = 0;
         for (EvalSet.Item item : set.items()) {
             PcmAudio audio;
@@ -67,6 +70,8 @@ public final class Evaluation {
         long[] prompt = engine.manifest().prompt(lang);
         List<CaptionResult> results = new ArrayList<>(p.set().size());
         List<CaptionScores.Sample> samples = new ArrayList<>(p.set().size());
+        List<EmotionScores.Sample> emotions = new ArrayList<>(p.set().size());
+        EmotionLexicon lexicon = new EmotionLexicon(engine.manifest().emotions());
         double ttft = 0;
         double itps = 0;
         double oet = 0;
@@ -80,16 +85,20 @@ public final class Evaluation {
         double[] totals = new double[p.set().size()];
         CreditPolicy credit = null;
         for (int i = 0; i < p.set().size(); i++) {
-            float[][] mel = p.features().get(i);
+            AudioFeatures mel = p.features().get(i);
             if (variant.config().creditInertia() && i % UTTERANCES_PER_CALL == 0) {
                 credit = new CreditPolicy(variant.config().credit(), variant.config().tau());
             }
             CaptionResult r = speculator.caption(mel, lang, credit);
             results.add(r);
             samples.add(new CaptionScores.Sample(r.text(), p.set().items().get(i).references(), lang));
+            String truth = p.set().items().get(i).emotion();
+            if (truth != null) {
+                emotions.add(new EmotionScores.Sample(truth, lexicon.find(r.text()).orElse(null)));
+            }
             double first = Double.isNaN(r.ttftMs()) ? r.totalMs() : r.ttftMs();
             ttft += first;
-            itps += (mel.length + prompt.length) / (first / 1000.0);
+            itps += (mel.frames() + prompt.length) / (first / 1000.0);
             double rest = r.totalMs() - first;
             oet += rest;
             otps += rest > 0 ? (r.tokens().length - 1) / (rest / 1000.0) : 0;
@@ -108,6 +117,7 @@ public final class Evaluation {
         double[] sorted = totals.clone();
         Arrays.sort(sorted);
         VariantScores s = new VariantScores(variant.name(), lang, CaptionScores.of(samples),
+                EmotionScores.of(List.copyOf(engine.manifest().emotions().keySet()), emotions),
                 drafted == 0 ? 0 : (double) sent / drafted, uplink, p.rawAudioBytes(), ttft / n, itps / n, oet / n,
                 otps / n, total / n, percentile(sorted, 50), percentile(sorted, 95), 100 * edgeShare / n,
                 verifierMs / n, peakRssBytes(), totals);

@@ -1,9 +1,12 @@
 package sec.inference.eval;
 
 import sec.inference.metrics.CaptionScores;
+import sec.inference.metrics.EmotionScores;
 
 /**
- * One variant's figures on one language's set. Quality from {@link CaptionScores} (percent).
+ * One variant's figures on one language's set. Whether the captions name the right emotion
+ * ({@link EmotionScores}, empty when the set has no emotion labels) first, then the caption metrics
+ * from {@link CaptionScores} (percent).
  * Times are per caption on the emulated clock (edge compute + verifier compute + emulated network):
  * TTFT (until the first committed token), OET (output elapsed time: from the first token to the
  * last), OTPS (tokens after the first per second of OET), ITPS (input tokens, i.e. 10 ms log-mel
@@ -16,6 +19,7 @@ public record VariantScores(
         String variant,
         String lang,
         CaptionScores quality,
+        EmotionScores emotion,
         double rho,
         long uplinkBytes,
         long rawAudioBytes,

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import sec.inference.audio.MelSettings;
+import sec.inference.audio.ProsodySettings;
 
 /**
  * The bundle's {@code model.json}: where the files are and what the Java side must reproduce
@@ -21,6 +22,8 @@ public final class ModelManifest {
     private final String name;
     private final MelSettings mel;
     private final int encoderDownsample;
+    private final int prosodySteps;
+    private final ProsodySettings prosody;
     private final int contextDim;
     private final float contextScale;
     private final int contextFrameMs;
@@ -34,6 +37,7 @@ public final class ModelManifest {
     private final Path verifierFile;
     private final Path tokenizerFile;
     private final Map<String, List<String>> emotions;
+    private final java.util.Set<Long> emotionTokens;
 
     /**
      * Layout of the drafter's ONNX files (past/present key-value names, heads, sizes). The
@@ -58,6 +62,13 @@ public final class ModelManifest {
         this.name = text(root, "name");
         this.mel = MelSettings.fromJson(node(root, "audio"));
         this.encoderDownsample = integer(node(root, "encoder"), "downsample");
+        JsonNode enc = node(root, "encoder");
+        this.prosodySteps = enc.has("prosody_steps") ? integer(enc, "prosody_steps") : 0;
+        // a bundle without a prosody front end (sec-emotion-v1) takes log-mel alone
+        this.prosody = root.has("prosody") ? ProsodySettings.fromJson(root.get("prosody"), mel.sampleRate(), mel.nFft()) : null;
+        if ((prosody == null) != (prosodySteps == 0)) {
+            throw invalid("'prosody' and 'encoder.prosody_steps' must come together (a prosody front end adds the prosody step)");
+        }
         JsonNode ctx = node(root, "context");
         this.contextDim = integer(ctx, "dim");
         this.contextScale = (float) node(ctx, "scale").asDouble();
@@ -101,7 +112,10 @@ public final class ModelManifest {
         this.tokenizerFile = file(text(root, "tokenizer"));
         Map<String, List<String>> lex = new LinkedHashMap<>();
         root.path("emotions").fields().forEachRemaining(e -> lex.put(e.getKey(), strings(e.getValue())));
-        this.emotions = Map.copyOf(lex);
+        this.emotions = java.util.Collections.unmodifiableMap(lex);
+        java.util.Set<Long> ids = new java.util.HashSet<>();
+        root.path("emotion_tokens").forEach(t -> ids.add(t.asLong()));
+        this.emotionTokens = java.util.Set.copyOf(ids); // in the bundle's order (reports list emotions so)
     }
 
     /** Reads {@code model.json} from a bundle directory and checks that every file it names exists. */
@@ -165,6 +179,8 @@ public final class ModelManifest {
     public String name() { return name; }
     public MelSettings mel() { return mel; }
     public int encoderDownsample() { return encoderDownsample; }
+    /** The prosody front end the models take next to log-mel; empty for a log-mel-only bundle. */
+    public java.util.Optional<ProsodySettings> prosody() { return java.util.Optional.ofNullable(prosody); }
     public int contextDim() { return contextDim; }
     public float contextScale() { return contextScale; }
     public int contextFrameMs() { return contextFrameMs; }
@@ -176,6 +192,8 @@ public final class ModelManifest {
     public DrafterSpec drafter() { return drafter; }
     public Path verifierFile() { return verifierFile; }
     public Path tokenizerFile() { return tokenizerFile; }
+    /** The token ids of the emotion words (model.json "emotion_tokens"; empty in bundles from before it). */
+    public java.util.Set<Long> emotionTokens() { return emotionTokens; }
     /** Emotion label to the caption words that name it (empty when the bundle has no lexicon). */
     public Map<String, List<String>> emotions() { return emotions; }
 
@@ -193,8 +211,8 @@ public final class ModelManifest {
         return languageTokens.keySet();
     }
 
-    /** Encoder steps for a number of log-mel frames: three stride-2 convolutions. */
+    /** Encoder steps for a number of log-mel frames: the prosody step (if any), then three stride-2 convolutions. */
     public int encoderSteps(int frames) {
-        return (frames + encoderDownsample - 1) / encoderDownsample;
+        return prosodySteps + (frames + encoderDownsample - 1) / encoderDownsample;
     }
 }

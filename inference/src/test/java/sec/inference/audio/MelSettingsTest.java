@@ -69,7 +69,7 @@ class MelSettingsTest {
             ObjectNode audio = manifestAudio();
             audio.remove(key);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MelSettings.fromJson(audio));
-            assertEquals("audio." + key + " is missing", e.getMessage());
+            assertEquals("missing key 'audio." + key + "'", e.getMessage());
         }
         assertThrows(IllegalArgumentException.class, () -> MelSettings.fromJson(null));
     }

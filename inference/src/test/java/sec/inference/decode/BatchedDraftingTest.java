@@ -41,7 +41,7 @@ class BatchedDraftingTest {
         cloud = new VerificationService(verifier, manifest, CONFIG);
         for (String lang : new String[] {"en", "zh"}) {
             for (TestModels.HeldOut h : TestModels.heldOut(lang, 5)) {
-                audio.add(drafter.encode(TestModels.logMel(h.wav())));
+                audio.add(drafter.encode(TestModels.features(h.wav())));
                 languages.add(lang);
             }
         }
@@ -148,7 +148,10 @@ class BatchedDraftingTest {
             assertTrue(!b.canDraft(), "call " + i + " drafted as far as it may");
             assertEquals(a.trace().drafted(), b.trace().drafted(), "call " + i);
             assertEquals(a.trace().sent(), b.trace().sent(), "call " + i);
-            assertArrayEquals(a.prefixOfLastSent(), b.prefixOfLastSent(), "call " + i);
+            assertEquals(a.finished(), b.finished(), "call " + i);
+            if (!a.finished()) { // waiting for a verdict: the same block
+                assertArrayEquals(a.prefixOfLastSent(), b.prefixOfLastSent(), "call " + i);
+            }
         }
     }
 

@@ -84,7 +84,7 @@ class DecodingStateTest {
         int rounds = 0;
         for (String lang : new String[] {"en", "zh"}) {
             for (TestModels.HeldOut h : TestModels.heldOut(lang, 6)) {
-                EncodedAudio audio = drafter.encode(TestModels.logMel(h.wav()));
+                EncodedAudio audio = drafter.encode(TestModels.features(h.wav()));
                 long[] plain = decode(audio, lang, null);
                 assertArrayEquals(plain, decode(audio, lang, withCache), h.wav().getFileName().toString());
                 rounds++;
@@ -95,7 +95,7 @@ class DecodingStateTest {
 
     @Test
     void everyFieldSurvivesTheRoundTrip() throws IOException {
-        EncodedAudio audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
+        EncodedAudio audio = drafter.encode(TestModels.firstHeldOut("en"));
         long[] prompt = manifest.prompt("en");
         SpeculationConfig everyBlock = SpeculationConfig.builder().tau(-1).build();
         SpeculativeDecoder d = new SpeculativeDecoder(drafter, drafter.start(audio, prompt), prompt, manifest.eos(),
@@ -122,7 +122,7 @@ class DecodingStateTest {
 
     @Test
     void theCacheIsMostOfTheStateAndReportedPerUtterance() throws IOException {
-        EncodedAudio audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
+        EncodedAudio audio = drafter.encode(TestModels.firstHeldOut("en"));
         long[] prompt = manifest.prompt("en");
         DecodingState s = new DecodingState(drafter.start(audio, prompt), prompt, new BlockController(CONFIG));
         for (int i = 0; i < 30; i++) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import sec.inference.AudioFeatures;
 import sec.inference.FeatureExtractor;
 import sec.inference.TestModels;
 import sec.inference.audio.WavReader;
@@ -54,12 +55,12 @@ class LosslessInvariantTest {
                 .withAcceptance(SpeculationConfig.Acceptance.EXACT, 1).withTau(-1.0);
         Speculator ugsd = speculator(lossless);
         Speculator cloud = speculator(lossless.withMode(SpeculationConfig.Mode.CLOUD));
-        FeatureExtractor fx = new FeatureExtractor(manifest.mel());
+        FeatureExtractor fx = FeatureExtractor.of(manifest);
         List<TestModels.HeldOut> set = TestModels.heldOut(lang, PER_LANGUAGE);
         assertEquals(PER_LANGUAGE, set.size());
         int corrected = 0;
         for (TestModels.HeldOut h : set) {
-            float[][] mel = fx.features(WavReader.read(h.wav()), 0, h.wav().toString());
+            AudioFeatures mel = fx.features(WavReader.read(h.wav()), 0, h.wav().toString());
             CaptionResult a = ugsd.caption(mel, lang);
             CaptionResult b = cloud.caption(mel, lang);
             assertArrayEquals(b.tokens(), a.tokens(), h.wav() + ": '" + a.text() + "' vs cloud '" + b.text() + "'");

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import sec.inference.AudioFeatures;
 import sec.inference.TestModels;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
@@ -61,7 +62,7 @@ class PipelinedDraftingTest {
 
     @Test
     void aRejectionDiscardsWhatWasDraftedAfterItAndItsVerdictsGoStale() {
-        SpeculativeDecoder d = decoder(AHEAD, drafter.encode(TestModels.firstHeldOutLogMel("en")));
+        SpeculativeDecoder d = decoder(AHEAD, drafter.encode(TestModels.firstHeldOut("en")));
         DraftBlock first = d.draftBlock();
         DraftBlock second = d.draftBlock();
         DraftBlock third = d.draftBlock();
@@ -87,7 +88,7 @@ class PipelinedDraftingTest {
 
     @Test
     void acceptedBlocksCommitInOrderAndAMatchingBonusKeepsTheNextWindow() {
-        SpeculativeDecoder d = decoder(AHEAD, drafter.encode(TestModels.firstHeldOutLogMel("en")));
+        SpeculativeDecoder d = decoder(AHEAD, drafter.encode(TestModels.firstHeldOut("en")));
         DraftBlock first = d.draftBlock();
         DraftBlock second = d.draftBlock();
         d.applyVerdict(1, 0, new Decision(3, Decision.NONE, (int) second.tokens()[0]));
@@ -103,7 +104,7 @@ class PipelinedDraftingTest {
 
     @Test
     void aBonusThatMissesTheNextWindowDiscardsItEarlyWithPreHitOnly() {
-        EncodedAudio audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
+        EncodedAudio audio = drafter.encode(TestModels.firstHeldOut("en"));
         for (boolean preHit : new boolean[] {true, false}) {
             SpeculativeDecoder d = decoder(AHEAD.toBuilder().preHit(preHit).build(), audio);
             d.draftBlock();
@@ -132,7 +133,7 @@ class PipelinedDraftingTest {
         double plainMs = 0;
         double pipelinedMs = 0;
         for (TestModels.HeldOut h : TestModels.heldOut(lang, 12)) {
-            float[][] mel = TestModels.logMel(h.wav());
+            AudioFeatures mel = TestModels.features(h.wav());
             CaptionResult a = plain.caption(mel, lang);
             CaptionResult b = pipelined.caption(mel, lang);
             assertArrayEquals(a.tokens(), b.tokens(), h.wav() + ": '" + a.text() + "' vs pipelined '" + b.text() + "'");
@@ -151,7 +152,7 @@ class PipelinedDraftingTest {
 
     @Test
     void aStateWithSeveralBlocksInFlightRestoresToTheSameCaption() throws IOException {
-        EncodedAudio audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
+        EncodedAudio audio = drafter.encode(TestModels.firstHeldOut("en"));
         SpeculationConfig config = SpeculationConfig.defaults().withTau(-1).withLookahead(2);
         long[] reference = decodeInFlight(config, audio, false);
         assertArrayEquals(reference, decodeInFlight(config, audio, true));

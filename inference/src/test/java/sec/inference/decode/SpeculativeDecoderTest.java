@@ -26,7 +26,7 @@ class SpeculativeDecoderTest {
     static void load() {
         manifest = TestModels.manifest();
         drafter = Drafter.load(manifest, 1);
-        audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
+        audio = drafter.encode(TestModels.firstHeldOut("en"));
     }
 
     @AfterAll
@@ -107,7 +107,7 @@ class SpeculativeDecoderTest {
 
     @Test
     void confidentBlocksAreCommittedWithoutAVerdict() {
-        SpeculativeDecoder d = decoder(SpeculationConfig.builder().tau(1e9).build());
+        SpeculativeDecoder d = decoder(SpeculationConfig.builder().tau(1e9).tauEmotion(1e9).build());
         assertNull(d.draftBlock());
         assertTrue(d.trace().length() > 0);
         assertEquals(0, d.trace().sent());
@@ -126,7 +126,7 @@ class SpeculativeDecoderTest {
 
     @Test
     void theCaptionStopsAtTheTokenLimit() {
-        SpeculationConfig config = SpeculationConfig.builder().tau(1e9).maxTokens(5).build();
+        SpeculationConfig config = SpeculationConfig.builder().tau(1e9).tauEmotion(1e9).maxTokens(5).build();
         SpeculativeDecoder d = decoder(config);
         while (!d.finished()) {
             d.draftBlock();

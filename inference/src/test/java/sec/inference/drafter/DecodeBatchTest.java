@@ -35,7 +35,7 @@ class DecodeBatchTest {
         drafter = Drafter.load(manifest, 1);
         for (String lang : new String[] {"en", "zh"}) {
             for (TestModels.HeldOut h : TestModels.heldOut(lang, 2)) {
-                audio.add(drafter.encode(TestModels.logMel(h.wav())));
+                audio.add(drafter.encode(TestModels.features(h.wav())));
             }
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sec.inference.AudioFeatures;
 import sec.inference.FeatureExtractor;
 import sec.inference.TestModels;
 import sec.inference.audio.WavReader;
@@ -37,11 +38,11 @@ class DrafterParityTest {
 
     @Test
     void greedyTokensEntropiesAndContextMatchTheRecipe() throws Exception {
-        FeatureExtractor fx = new FeatureExtractor(manifest.mel());
+        FeatureExtractor fx = FeatureExtractor.of(manifest);
         assertTrue(fixtures.size() >= 6, "parity fixtures for both languages");
         for (JsonNode f : fixtures) {
             String name = f.get("file").asText();
-            float[][] mel = fx.features(WavReader.read(parityDir.resolve(name)), 0, name);
+            AudioFeatures mel = fx.features(WavReader.read(parityDir.resolve(name)), 0, name);
             EncodedAudio audio = drafter.encode(mel);
             assertEquals(f.get("encoder_steps").asInt(), audio.steps(), name + " encoder steps");
             assertContextMatches(name, f.get("context"), audio);

@@ -18,7 +18,7 @@ class DrafterRollbackTest {
     static void load() {
         manifest = TestModels.manifest();
         drafter = Drafter.load(manifest, 1);
-        audio = drafter.encode(TestModels.firstHeldOutLogMel("en"));
+        audio = drafter.encode(TestModels.firstHeldOut("en"));
     }
 
     @AfterAll

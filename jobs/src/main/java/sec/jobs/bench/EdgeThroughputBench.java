@@ -32,7 +32,7 @@ public final class EdgeThroughputBench {
     /** {tokens per second, captions} of the core alone over {@code count} utterances, the base ones in turn. */
     public static double[] bare(ModelManifest manifest, List<Utterance> base, int count) {
         SpeculationConfig edge = SpeculationConfig.defaults().withMode(SpeculationConfig.Mode.EDGE);
-        FeatureExtractor fx = new FeatureExtractor(manifest.mel());
+        FeatureExtractor fx = FeatureExtractor.of(manifest);
         try (Drafter drafter = Drafter.load(manifest, 1); CaptionTokenizer tok = CaptionTokenizer.load(manifest)) {
             Speculator speculator = new Speculator(drafter, null, manifest, tok, edge, null);
             long tokens = 0;

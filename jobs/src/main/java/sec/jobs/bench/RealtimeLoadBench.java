@@ -21,7 +21,7 @@ public final class RealtimeLoadBench {
     /** The step that passed last (null if none) and the one that failed (null if all passed). */
     public record Result(JsonNode passed, JsonNode failed, int passedCalls) {}
 
-    public static Result run(int[] steps, long rttMs, long p95BoundMs, IntPredicate keepGoing) throws Exception {
+    public static Result run(int[] steps, long rttMs, long p95BoundMs, IntPredicate keepGoing, Path bundle) throws Exception {
         JsonNode passed = null;
         int passedCalls = 0;
         for (int calls : steps) {
@@ -32,7 +32,7 @@ public final class RealtimeLoadBench {
             try {
                 int code = SecCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "demo",
                         "--calls", String.valueOf(calls), "--rtt-ms", String.valueOf(rttMs), "--summary", summary.toString(),
-                        "--timeout-s", "600");
+                        "--timeout-s", "600", "--models", bundle.toString());
                 JsonNode s = Files.size(summary) == 0 ? null : new ObjectMapper().readTree(summary.toFile());
                 boolean ok = code == 0 && s != null && s.path("p95_caption_latency_ms").asLong() <= p95BoundMs;
                 if (!ok) {

@@ -9,13 +9,19 @@ import org.knowm.xchart.AnnotationText;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BoxChart;
 import org.knowm.xchart.BoxChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import sec.inference.eval.VariantScores;
+import sec.inference.metrics.EmotionScores;
 
-/** The evaluation's PNG plots, per language: quality against ρ, and caption latency per variant. */
+/**
+ * The evaluation's PNG plots, per language: quality against ρ, caption latency per variant, and the
+ * emotion confusion matrix of edge, cloud and ugsd_dynamic.
+ */
 final class EvalPlots {
     private EvalPlots() {}
 
@@ -51,7 +57,38 @@ final class EvalPlots {
             String latency = "latency-" + lang + ".png";
             BitmapEncoder.saveBitmap(b, dir.resolve(latency).toString(), BitmapEncoder.BitmapFormat.PNG);
             files.add(latency);
+            for (VariantScores s : rows) {
+                if (CONFUSIONS.contains(s.variant()) && s.emotion().captions() > 0) {
+                    String name = "confusion-" + s.variant() + "-" + lang + ".png";
+                    BitmapEncoder.saveBitmap(confusion(s), dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
+                    files.add(name);
+                }
+            }
         }
         return files;
+    }
+
+    /** The variants whose emotion confusion matrix is drawn: the two ends and the method. */
+    static final List<String> CONFUSIONS = List.of("edge", "cloud", "ugsd_dynamic");
+
+    /** Rows: the emotion spoken; columns: the emotion the caption names ("none": no emotion word). */
+    static HeatMapChart confusion(VariantScores s) {
+        EmotionScores e = s.emotion();
+        List<String> named = new ArrayList<>(e.labels());
+        named.add(EmotionScores.NONE);
+        HeatMapChart c = new HeatMapChartBuilder().width(820).height(640)
+                .title("Emotion named by " + s.variant() + " (" + s.lang() + "): " + String.format(java.util.Locale.ROOT,
+                        "%.1f %% right", e.accuracy()))
+                .xAxisTitle("emotion the caption names").yAxisTitle("emotion spoken").build();
+        c.getStyler().setShowValue(true);
+        c.getStyler().setMin(0);
+        List<Number[]> cells = new ArrayList<>();
+        for (int r = 0; r < e.labels().size(); r++) {
+            for (int k = 0; k < named.size(); k++) {
+                cells.add(new Number[] {k, r, e.confusion()[r][k]});
+            }
+        }
+        c.addSeries("captions", named, e.labels(), cells);
+        return c;
     }
 }

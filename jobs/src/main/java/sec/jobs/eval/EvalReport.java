@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import sec.inference.eval.VariantScores;
+import sec.inference.metrics.EmotionScores;
 
 /**
  * The evaluation's tables as report.md (the paper's quality, efficiency, resources and privacy
- * tables per language), report.csv (one row per language and variant) and report.json
- * ({@code {lang: {variant: {bleu1, bleu4, meteor, rougeL, rho, ttft_ms, otps, total_ms, ...}}}}).
+ * tables per language, emotion accuracy first), report.csv (one row per language and variant) and
+ * report.json ({@code {lang: {variant: {emotion_accuracy, emotion_macro_f1, emotion_correct,
+ * emotion_confusion, bleu1, bleu4, meteor, rougeL, rho, ttft_ms, otps, total_ms, ...}}}}).
  * Quality and ρ are deterministic; times are not.
  */
 public final class EvalReport {
@@ -60,6 +62,18 @@ public final class EvalReport {
             for (VariantScores s : rows) {
                 ObjectNode o = l.putObject(s.variant());
                 o.put("captions", s.quality().captions());
+                if (s.emotion().captions() > 0) {
+                    num(o, "emotion_accuracy", s.emotion().accuracy(), 2);
+                    num(o, "emotion_macro_f1", s.emotion().macroF1(), 2);
+                    ObjectNode per = o.putObject("emotion_correct");
+                    s.emotion().correctPerLabel().forEach(per::put);
+                    ObjectNode conf = o.putObject("emotion_confusion");
+                    conf.putPOJO("rows", s.emotion().labels());
+                    List<String> cols = new ArrayList<>(s.emotion().labels());
+                    cols.add(EmotionScores.NONE);
+                    conf.putPOJO("columns", cols);
+                    conf.putPOJO("counts", s.emotion().confusion());
+                }
                 num(o, "bleu1", s.quality().bleu1(), 2);
                 num(o, "bleu4", s.quality().bleu4(), 2);
                 num(o, "meteor", s.quality().meteor(), 2);
@@ -104,14 +118,14 @@ public final class EvalReport {
     }
 
     public String csv() {
-        StringBuilder b = new StringBuilder("lang,variant,captions,bleu1,bleu4,meteor,rougeL,gap_closed_bleu1,gap_closed_rougeL,"
+        StringBuilder b = new StringBuilder("lang,variant,captions,emotion_accuracy,emotion_macro_f1,bleu1,bleu4,meteor,rougeL,gap_closed_bleu1,gap_closed_rougeL,"
                 + "rho,uplink_bytes,raw_audio_bytes,ttft_ms,itps,oet_ms,otps,total_ms,p50_total_ms,p95_total_ms,"
                 + "edge_cpu_percent,verifier_ms,peak_rss_mb\n");
         byLang.forEach((lang, rows) -> {
             for (VariantScores s : rows) {
                 double[] gap = gapClosed(rows, s);
-                b.append(String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.4f,%d,%d,%.2f,%.1f,%.2f,%.1f,%.2f,%.2f,%.2f,%.1f,%.2f,%.1f%n",
-                        lang, s.variant(), s.quality().captions(), s.quality().bleu1(), s.quality().bleu4(), s.quality().meteor(),
+                b.append(String.format(Locale.ROOT, "%s,%s,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%.1f,%.1f,%.4f,%d,%d,%.2f,%.1f,%.2f,%.1f,%.2f,%.2f,%.2f,%.1f,%.2f,%.1f%n",
+                        lang, s.variant(), s.quality().captions(), s.emotion().accuracy(), s.emotion().macroF1(), s.quality().bleu1(), s.quality().bleu4(), s.quality().meteor(),
                         s.quality().rougeL(), gap[0], gap[1], s.rho(), s.uplinkBytes(), s.rawAudioBytes(), s.ttftMs(), s.itps(),
                         s.oetMs(), s.otps(), s.totalMs(), s.p50TotalMs(), s.p95TotalMs(), s.edgeCpuPercent(), s.verifierMs(),
                         s.peakRssBytes() / 1048576.0));
@@ -124,12 +138,34 @@ public final class EvalReport {
         StringBuilder b = new StringBuilder("# Evaluation report\n\n").append(settings).append("\n");
         byLang.forEach((lang, rows) -> {
             b.append("\n## ").append(lang).append(" (").append(rows.get(0).quality().captions()).append(" recordings)\n\n");
-            b.append("Quality (percent; gap closed = share of the edge→cloud difference recovered)\n\n");
-            b.append("| variant | BLEU-1 | BLEU-4 | METEOR | ROUGE-L | gap closed BLEU-1 | gap closed ROUGE-L |\n|---|---|---|---|---|---|---|\n");
+            b.append("Quality (percent; emotion = the caption names the emotion the recording was spoken with; "
+                    + "gap closed = share of the edge→cloud difference recovered)\n\n");
+            b.append("| variant | emotion | emotion macro-F1 | BLEU-1 | BLEU-4 | METEOR | ROUGE-L | gap closed BLEU-1 | gap closed ROUGE-L |\n"
+                    + "|---|---|---|---|---|---|---|---|---|\n");
             for (VariantScores s : rows) {
                 double[] gap = gapClosed(rows, s);
-                b.append(String.format(Locale.ROOT, "| %s | %.1f | %.1f | %.1f | %.1f | %s | %s |%n", s.variant(), s.quality().bleu1(),
+                boolean labelled = s.emotion().captions() > 0;
+                b.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f | %.1f | %.1f | %.1f | %s | %s |%n", s.variant(),
+                        labelled ? String.format(Locale.ROOT, "%.1f", s.emotion().accuracy()) : "–",
+                        labelled ? String.format(Locale.ROOT, "%.1f", s.emotion().macroF1()) : "–", s.quality().bleu1(),
                         s.quality().bleu4(), s.quality().meteor(), s.quality().rougeL(), pct(gap[0]), pct(gap[1])));
+            }
+            if (rows.get(0).emotion().captions() > 0) {
+                b.append("\nEmotion named correctly, per emotion (recordings of it: ");
+                EmotionScores first = rows.get(0).emotion();
+                List<String> counts = new ArrayList<>();
+                for (int i = 0; i < first.labels().size(); i++) {
+                    counts.add(first.labels().get(i) + " " + java.util.Arrays.stream(first.confusion()[i]).sum());
+                }
+                b.append(String.join(", ", counts)).append(")\n\n| variant | ").append(String.join(" | ", first.labels()))
+                        .append(" |\n|---|").append("---|".repeat(first.labels().size())).append('\n');
+                for (VariantScores s : rows) {
+                    b.append("| ").append(s.variant());
+                    for (String label : first.labels()) {
+                        b.append(" | ").append(s.emotion().correct(label));
+                    }
+                    b.append(" |\n");
+                }
             }
             b.append("\nEfficiency (per caption, emulated clock)\n\n");
             b.append("| variant | TTFT ms | ITPS | OET ms | OTPS | total ms | p50 ms | p95 ms |\n|---|---|---|---|---|---|---|---|\n");
