@@ -45,9 +45,7 @@ final class Yin {
             }
             frameOf[j] = t;
             int start = t * s.hop();
-            for (int tau = 1; tau <= s.tauMax(); tau++) {
-                d[tau] = squaredDifference(x, start, start + tau, s.window());
-            }
+            differences(x, start, s.window(), s.tauMax(), d);
             int off = j * lagCount;
             normalisedDifference(d, cmns, off);
             int tau = deepestMinimum(cmns, off, s.tauMin(), s.tauMax());
@@ -78,6 +76,37 @@ final class Yin {
     }
 
     /**
+     * d[tau] = squaredDifference(x, start, start + tau, n) for tau = 1..tauMax, bit for bit: four
+     * lags at a time, each with its own two lanes in the same order, so the CPU overlaps eight
+     * independent sums instead of waiting on two (the front end's hot loop).
+     */
+    static void differences(double[] x, int start, int n, int tauMax, double[] d) {
+        int tau = 1;
+        for (; tau + 3 <= tauMax; tau += 4) {
+            int b = start + tau;
+            double p0 = 0.0, p1 = 0.0, q0 = 0.0, q1 = 0.0, r0 = 0.0, r1 = 0.0, u0 = 0.0, u1 = 0.0;
+            int i = 0;
+            for (; n - i >= 8; i += 8) {
+                p0 = chunk(x, start + i, b + i, p0);
+                p1 = chunk(x, start + i + 1, b + i + 1, p1);
+                q0 = chunk(x, start + i, b + i + 1, q0);
+                q1 = chunk(x, start + i + 1, b + i + 2, q1);
+                r0 = chunk(x, start + i, b + i + 2, r0);
+                r1 = chunk(x, start + i + 1, b + i + 3, r1);
+                u0 = chunk(x, start + i, b + i + 3, u0);
+                u1 = chunk(x, start + i + 1, b + i + 4, u1);
+            }
+            d[tau] = tail(x, start, b, i, n, p0) + tail(x, start, b, i + 1, n, p1);
+            d[tau + 1] = tail(x, start, b + 1, i, n, q0) + tail(x, start, b + 1, i + 1, n, q1);
+            d[tau + 2] = tail(x, start, b + 2, i, n, r0) + tail(x, start, b + 2, i + 1, n, r1);
+            d[tau + 3] = tail(x, start, b + 3, i, n, u0) + tail(x, start, b + 3, i + 1, n, u1);
+        }
+        for (; tau <= tauMax; tau++) {
+            d[tau] = squaredDifference(x, start, start + tau, n);
+        }
+    }
+
+    /**
      * sum over i < n of (x[a + i] - x[b + i])^2, added up as numpy's einsum('ij,ij->i') does (its
      * two-lane SIMD loop, unrolled by four: lane 0 takes the even terms, lane 1 the odd ones, and
      * the lanes are added at the end), so the YIN decisions fall exactly where Python's do.
@@ -87,26 +116,28 @@ final class Yin {
         double s1 = 0.0;
         int i = 0;
         for (; n - i >= 8; i += 8) {
-            double d0 = x[a + i] - x[b + i];
-            double d1 = x[a + i + 1] - x[b + i + 1];
-            double d2 = x[a + i + 2] - x[b + i + 2];
-            double d3 = x[a + i + 3] - x[b + i + 3];
-            double d4 = x[a + i + 4] - x[b + i + 4];
-            double d5 = x[a + i + 5] - x[b + i + 5];
-            double d6 = x[a + i + 6] - x[b + i + 6];
-            double d7 = x[a + i + 7] - x[b + i + 7];
-            s0 = d0 * d0 + (d2 * d2 + (d4 * d4 + (d6 * d6 + s0)));
-            s1 = d1 * d1 + (d3 * d3 + (d5 * d5 + (d7 * d7 + s1)));
+            s0 = chunk(x, a + i, b + i, s0);
+            s1 = chunk(x, a + i + 1, b + i + 1, s1);
         }
+        return tail(x, a, b, i, n, s0) + tail(x, a, b, i + 1, n, s1);
+    }
+
+    /** One lane's share of an unrolled step: the terms at a, a+2, a+4, a+6, added last to first. */
+    private static double chunk(double[] x, int a, int b, double s) {
+        double d0 = x[a] - x[b];
+        double d2 = x[a + 2] - x[b + 2];
+        double d4 = x[a + 4] - x[b + 4];
+        double d6 = x[a + 6] - x[b + 6];
+        return d0 * d0 + (d2 * d2 + (d4 * d4 + (d6 * d6 + s)));
+    }
+
+    /** One lane's remainder after the unrolled steps: the terms at i, i+2, ... below n, in order. */
+    private static double tail(double[] x, int a, int b, int i, int n, double s) {
         for (; i < n; i += 2) {
-            double d0 = x[a + i] - x[b + i];
-            s0 = d0 * d0 + s0;
-            if (i + 1 < n) {
-                double d1 = x[a + i + 1] - x[b + i + 1];
-                s1 = d1 * d1 + s1;
-            }
+            double d = x[a + i] - x[b + i];
+            s = d * d + s;
         }
-        return s0 + s1;
+        return s;
     }
 
     /** YIN's cumulative-mean-normalised difference of d[0..tau_max] into cmn[off..] (index 0 is 1). */

@@ -357,6 +357,25 @@ class ProsodyFeaturesTest {
         assertTrue(naive != Yin.squaredDifference(x, 0, 5, 200), "the check cannot tell the orders apart");
     }
 
+    @Test
+    void allLagsAtOnceAddUpInTheSameOrderAsOneLagAtATime() {
+        Random random = new Random(7);
+        double[] x = new double[600];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextGaussian() * (i % 16 == 0 ? 1e8 : 1.0);
+        }
+        for (int n : new int[] {200, 203, 7, 1}) {
+            for (int tauMax : new int[] {114, 113, 3}) {
+                double[] d = new double[tauMax + 1];
+                Yin.differences(x, 11, n, tauMax, d);
+                for (int tau = 1; tau <= tauMax; tau++) {
+                    assertEquals(Yin.squaredDifference(x, 11, 11 + tau, n), d[tau],
+                            "n " + n + ", lag " + tau + " of " + tauMax);
+                }
+            }
+        }
+    }
+
     /** The "prosody" section exactly as models/recipe/export.py writes it. */
     private static ObjectNode manifestProsody() throws IOException {
         return (ObjectNode) JSON.readTree("""
