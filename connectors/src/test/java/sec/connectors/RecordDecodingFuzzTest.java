@@ -31,7 +31,7 @@ import sec.schemas.VerifyRequest;
  * <p>The seeds beside this test (resources, RecordDecodingFuzzTestInputs) are valid frames and a
  * request, so mutation starts from records that reach the segmenter, and the inputs of past
  * findings (crash-*), so they stay fixed. Under {@code mvn verify} this runs for a bounded time in fuzzing mode (the {@code fuzz}
- * execution in connectors/pom.xml); README "Fuzzing" gives the longer run.
+ * execution in connectors/pom.xml); docs/OPERATIONS.md "Fuzzing" gives the longer run.
  */
 class RecordDecodingFuzzTest {
     private static final List<Class<? extends SpecificRecordBase>> TYPES =

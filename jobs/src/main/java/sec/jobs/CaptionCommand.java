@@ -37,7 +37,7 @@ public final class CaptionCommand implements Callable<Integer> {
     Mode mode;
 
     @Option(names = "--accept", defaultValue = "exact",
-            description = "exact | rank | sampling | divergence (default: ${DEFAULT-VALUE}; see README)")
+            description = "exact | rank | sampling | divergence (default: ${DEFAULT-VALUE}; see docs/EVALUATION.md)")
     Acceptance accept;
 
     @Option(names = "--k", defaultValue = "20", description = "rank-k acceptance: top k (default: ${DEFAULT-VALUE})")

@@ -30,7 +30,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
 
     public static final String CLIENT_PREFIX = "kafka.client.";
 
-    /** Every setting and its default ("" = required). README's table is this map. */
+    /** Every setting and its default ("" = required). The table in docs/OPERATIONS.md is this map. */
     public static final Map<String, String> KEYS = keys();
 
     private static Map<String, String> keys() {

@@ -94,10 +94,11 @@ class JobSettingsTest {
     }
 
     @Test
-    void theReadmeDocumentsEverySetting() throws Exception {
-        String readme = Files.readString(Path.of(System.getProperty("sec.models.dir")).getParent().resolve("README.md"));
+    void theOperationsGuideDocumentsEverySetting() throws Exception {
+        Path guide = Path.of(System.getProperty("sec.models.dir")).getParent().resolve("docs/OPERATIONS.md");
+        String text = Files.readString(guide);
         for (String key : JobSettings.KEYS.keySet()) {
-            assertTrue(readme.contains("`" + key + "`"), "README documents " + key);
+            assertTrue(text.contains("`" + key + "`"), guide + " documents " + key);
         }
     }
 

@@ -23,7 +23,7 @@ import sec.schemas.DeadLetter;
 
 /**
  * Keyed by call: frames to utterances, one {@link ChannelSegmenter} per channel in keyed state.
- * What happens to each kind of bad frame (README, "Bad input"):
+ * What happens to each kind of bad frame (docs/OPERATIONS.md, "Bad input"):
  * <ul>
  *   <li>undecodable (odd PCM16 length, a rate the model cannot use), empty, over the payload limit,
  *       or with an empty or overlong call id: dead letter with the reason; the call goes on;</li>

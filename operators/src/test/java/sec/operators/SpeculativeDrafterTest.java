@@ -322,7 +322,11 @@ class SpeculativeDrafterTest {
     @ParameterizedTest(name = "drafter.kv-cache.checkpoint: {0}")
     @ValueSource(booleans = {true, false})
     void aRestoreWithSeveralRequestsInFlightFinishesTheSameCaption(boolean checkpointKvCache) throws Exception {
-        SpeculationConfig spec = SPEC.toBuilder().lookahead(2).credit(sec.inference.decode.CreditConfig.defaults()).build();
+        // credit inertia with its steps but τ held at most 0.3: the bundled drafter is sure of most blocks,
+        // and the default range (τ up to 2.4 after accepted windows) would leave too few requests to overlap
+        sec.inference.decode.CreditConfig lowTau = new sec.inference.decode.CreditConfig(0.3, 5, 0.75, 0.05, 0.15, 0.3,
+                0.05, 0.3, 2, 0.25, 0.05, null);
+        SpeculationConfig spec = SPEC.toBuilder().lookahead(2).credit(lowTau).build();
         List<Long> plain = pipelined(spec, checkpointKvCache, false);
         List<Long> restored = pipelined(spec, checkpointKvCache, true);
         assertEquals(plain, restored);

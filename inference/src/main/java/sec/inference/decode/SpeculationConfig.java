@@ -60,10 +60,10 @@ public record SpeculationConfig(
      * Defaults: exact acceptance, dynamic γ in {2, 4, 6}, bonus token on, τ = 1.3 nats: chosen on
      * models/calib with the previous pair as the lowest gate that keeps ρ ≤ 0.25 in both languages
      * (τ 1.2 gave 0.26 zh); with the current pair on the held-out set τ 1.3 gives ρ 0.17 en, 0.19 zh,
-     * and τ 1.0 already 0.25 zh (README, "Credit inertia and pipelined drafting"). Exact, not the seed paper's
+     * and τ 1.0 already 0.25 zh (docs/EVALUATION.md, "Credit inertia and pipelined drafting"). Exact, not the seed paper's
      * rank-20: with a 157-token vocabulary the top 20 hold every plausible word, so rank-20 accepts
      * the drafter's errors (0 of 50 held-out English captions changed); exact acceptance at
-     * ρ = 0.16 lifted BLEU-1 from 68 to 87.5 (README, "Choosing the acceptance rule").
+     * ρ = 0.16 lifted BLEU-1 from 68 to 87.5 (docs/EVALUATION.md, "Choosing the acceptance rule").
      */
     public static SpeculationConfig defaults() {
         return builder().build();

@@ -22,7 +22,7 @@ import sec.inference.decode.VerifierLink;
  * of one wrong token in milliseconds, is set so that the whole set's optimum is the base τ (the
  * fixed gate already calibrated for quality), so the table only redistributes verification from
  * high-credit stretches to low-credit ones. Buckets with too few windows take the global τ. No
- * monotone fit: on the bundled pair the optimum is not monotone in credit (README, "Credit inertia").
+ * monotone fit: on the bundled pair the optimum is not monotone in credit (docs/EVALUATION.md, "Credit inertia").
  */
 public final class CreditCalibration {
     /** Upper credit edges of the table's buckets. */

@@ -14,7 +14,7 @@ import sec.jobs.JobSettings;
  * the jobs' settings file, single overrides, and a shortcut for the broker address.
  */
 public final class ClusterOptions {
-    @Option(names = "--config", paramLabel = "FILE", description = "the jobs' settings file (key: value lines; see README)")
+    @Option(names = "--config", paramLabel = "FILE", description = "the jobs' settings file (key: value lines; see docs/OPERATIONS.md)")
     Path config;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "one setting over the file's (repeatable)")
