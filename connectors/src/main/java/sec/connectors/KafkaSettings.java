@@ -16,7 +16,7 @@ public record KafkaSettings(
         String groupIdPrefix,
         String transactionalIdPrefix) implements Serializable {
 
-    /** Topic names; the defaults are DESIGN.md's. */
+    /** Topic names; the defaults are the ones docs/ARCHITECTURE.md lists. */
     public record Topics(String frames, String contexts, String requests, String verdicts, String captions,
             String partials, String deadLetters, String alerts) implements Serializable {
         public static Topics defaults() {

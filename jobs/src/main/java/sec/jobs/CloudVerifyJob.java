@@ -24,15 +24,38 @@ import sec.schemas.VerifyRequest;
 public final class CloudVerifyJob {
     private CloudVerifyJob() {}
 
-    /** Verifier settings: bundle, batching, async timeout and capacity, context expiry. */
+    /**
+     * Verifier settings: bundle, batching, async timeout and capacity, context expiry, and how many
+     * requests of one utterance wait for its context (past it later ones are dropped; the edge's
+     * deadline commits its block unverified).
+     */
     public record Config(String modelDir, sec.inference.decode.SpeculationConfig speculation, int maxBatch,
-            long maxWaitMs, long asyncTimeoutMs, int asyncCapacity, long contextTtlMs) implements java.io.Serializable {}
+            long maxWaitMs, long asyncTimeoutMs, int asyncCapacity, long contextTtlMs, int maxWaitingRequests)
+            implements java.io.Serializable {
+        public static final int DEFAULT_MAX_BATCH = 16;
+        public static final long DEFAULT_MAX_WAIT_MS = 5;
+        public static final long DEFAULT_ASYNC_TIMEOUT_MS = 30_000;
+        public static final int DEFAULT_ASYNC_CAPACITY = 64;
+        public static final long DEFAULT_CONTEXT_TTL_MS = 600_000;
+        public static final int DEFAULT_MAX_WAITING_REQUESTS = 64;
+
+        public Config {
+            if (maxBatch < 1 || asyncCapacity < 1 || maxWaitingRequests < 1) {
+                throw new IllegalArgumentException("verifier.max-batch, verifier.async-capacity and verifier.max-waiting-requests"
+                        + " must be >= 1, got " + maxBatch + ", " + asyncCapacity + ", " + maxWaitingRequests);
+            }
+            if (maxWaitMs < 0 || asyncTimeoutMs <= 0 || contextTtlMs <= 0) {
+                throw new IllegalArgumentException("verifier.max-wait-ms must be >= 0 and verifier.async-timeout-ms,"
+                        + " verifier.context-ttl-ms > 0, got " + maxWaitMs + ", " + asyncTimeoutMs + ", " + contextTtlMs);
+            }
+        }
+    }
 
     public static void define(DataStream<AcousticContext> contexts, DataStream<VerifyRequest> requests, Config c,
             Sink<Verdict> verdicts) {
         var tasks = contexts.keyBy(AcousticContext::getCallId)
                 .connect(requests.keyBy(VerifyRequest::getCallId))
-                .process(new ContextJoin(c.contextTtlMs(), 64)).name("context-join").uid("context-join");
+                .process(new ContextJoin(c.contextTtlMs(), c.maxWaitingRequests())).name("context-join").uid("context-join");
         AsyncDataStream.orderedWait(tasks,
                         new VerifierFunction(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(), 4 * c.asyncCapacity()),
                         c.asyncTimeoutMs(), TimeUnit.MILLISECONDS, c.asyncCapacity())
@@ -42,6 +65,12 @@ public final class CloudVerifyJob {
 
     public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c) {
         kafka(env, kafka, c, null);
+    }
+
+    /** The production wiring from one settings object (what main, sec demo and the ITCases use). */
+    public static void kafka(StreamExecutionEnvironment env, JobSettings s,
+            java.util.function.UnaryOperator<DataStream<VerifyRequest>> link) {
+        kafka(env, s.kafka(), s.verifier(), link);
     }
 
     /**
@@ -71,7 +100,7 @@ public final class CloudVerifyJob {
     public static void main(String[] args) throws Exception {
         JobSettings s = JobSettings.fromArgs(args);
         StreamExecutionEnvironment env = s.environment();
-        kafka(env, s.kafka(), s.verifier());
+        kafka(env, s, null);
         env.execute("sec-cloud");
     }
 }

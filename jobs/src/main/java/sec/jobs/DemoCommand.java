@@ -34,7 +34,6 @@ import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.ChannelSegmenter;
-import sec.inference.decode.SpeculationConfig;
 import sec.inference.model.ModelManifest;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
@@ -166,14 +165,18 @@ public final class DemoCommand implements Callable<Integer> {
             env.setParallelism(1);
             env.enableCheckpointing(1000);
             String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
-            SpeculationConfig spec = speculation.applyTo(SpeculationConfig.defaults());
+            // the jobs get their settings the way a cluster's do: keys, defaults filled in by JobSettings
+            Map<String, String> keys = new java.util.LinkedHashMap<>(JobSettings.keysOf(settings));
+            keys.put("models.dir", bundle);
+            keys.put("drafter.kv-cache.checkpoint", String.valueOf(kvCacheCheckpoint));
+            keys.put("drafter.batch-calls", String.valueOf(batchCalls));
+            keys.putAll(speculation.settings());
+            JobSettings jobs = JobSettings.of(keys);
             long outageFrom = System.currentTimeMillis() + faults.outageStart().toMillis();
             VerifierOutage outage = faults.outage().isZero() ? null
                     : new VerifierOutage(outageFrom, outageFrom + faults.outage().toMillis());
-            CloudVerifyJob.kafka(env, settings, new CloudVerifyJob.Config(bundle, spec, 16, 5, 30_000, 64, 600_000),
-                    outage == null && rttMs == 0 ? null : requests -> link(requests, outage));
-            EdgeCaptionJob.kafka(env, settings, segmenter(), new DrafterConfig(bundle, spec, 5_000, true, kvCacheCheckpoint)
-                    .withBatch(batchCalls, DrafterConfig.DEFAULT_BATCH_DELAY_MS));
+            CloudVerifyJob.kafka(env, jobs, outage == null && rttMs == 0 ? null : requests -> link(requests, outage));
+            EdgeCaptionJob.kafka(env, jobs);
             // the page first: it reads from the topics' start, so it shows every caption however late it is opened
             DashboardServer dashboard = dashboardPort < 0 ? null
                     : DashboardServer.start(settings, "127.0.0.1", dashboardPort, Duration.ofHours(1), Path.of(bundle, "tokenizer.json"));
@@ -245,7 +248,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private static SegmenterConfig segmenter() {
-        return SegmenterConfig.defaults();
+        return SegmenterConfig.defaults(); // what JobSettings' segmenter.* defaults are made of
     }
 
     private List<List<AudioFrame>> loadCalls(Path dir) throws Exception {

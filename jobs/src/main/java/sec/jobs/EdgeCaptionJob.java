@@ -93,11 +93,16 @@ public final class EdgeCaptionJob {
                         KafkaIO.sink(kafka, topics.alerts(), EmotionAlert.class, EmotionAlert::getCallId, DeliveryGuarantee.EXACTLY_ONCE)));
     }
 
+    /** The production wiring from one settings object (what main, sec demo and the ITCases use). */
+    public static void kafka(StreamExecutionEnvironment env, JobSettings s) {
+        kafka(env, s.kafka(), s.segmenter(), s.drafter(), s.alerts());
+    }
+
     /** Entry point on a cluster ({@code flink run}, REST, the Kubernetes operator): {@code --config FILE} and {@code --key value} overrides, see {@link JobSettings}. */
     public static void main(String[] args) throws Exception {
         JobSettings s = JobSettings.fromArgs(args);
         StreamExecutionEnvironment env = s.environment();
-        kafka(env, s.kafka(), s.segmenter(), s.drafter(), s.alerts());
+        kafka(env, s);
         env.execute("sec-edge");
     }
 }

@@ -34,20 +34,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
     public static final Map<String, String> KEYS = keys();
 
     private static Map<String, String> keys() {
-        KafkaSettings.Topics t = KafkaSettings.Topics.defaults();
         SegmenterConfig s = SegmenterConfig.defaults();
-        Map<String, String> k = new LinkedHashMap<>();
-        k.put("kafka.bootstrap-servers", "");
-        k.put("kafka.topic.frames", t.frames());
-        k.put("kafka.topic.contexts", t.contexts());
-        k.put("kafka.topic.requests", t.requests());
-        k.put("kafka.topic.verdicts", t.verdicts());
-        k.put("kafka.topic.captions", t.captions());
-        k.put("kafka.topic.partials", t.partials());
-        k.put("kafka.topic.dead-letters", t.deadLetters());
-        k.put("kafka.topic.alerts", t.alerts());
-        k.put("kafka.group-id-prefix", "sec");
-        k.put("kafka.transactional-id-prefix", "sec");
+        Map<String, String> k = kafkaKeys("", KafkaSettings.Topics.defaults(), "sec", "sec");
         k.put("models.dir", "");
         k.put("parallelism", "-1");
         k.put("checkpoint.interval-ms", "1000");
@@ -58,13 +46,14 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("segmenter.max-call-id-chars", String.valueOf(s.maxCallIdChars()));
         k.put("segmenter.max-calls-per-subtask", String.valueOf(s.maxCallsPerSubtask()));
         k.put("segmenter.default-language", s.defaultLanguage());
-        k.put("drafter.verdict-deadline-ms", "5000");
-        k.put("drafter.partial-captions", "true");
-        k.put("drafter.kv-cache.checkpoint", "true");
-        k.put("drafter.max-open-utterances", String.valueOf(DrafterConfig.DEFAULT_MAX_OPEN_UTTERANCES));
-        k.put("drafter.batch-calls", String.valueOf(DrafterConfig.DEFAULT_BATCH_CALLS));
-        k.put("drafter.batch-delay-ms", String.valueOf(DrafterConfig.DEFAULT_BATCH_DELAY_MS));
         SpeculationConfig d = SpeculationConfig.defaults();
+        DrafterConfig dr = DrafterConfig.defaults("", d);
+        k.put("drafter.verdict-deadline-ms", String.valueOf(dr.verdictDeadlineMs()));
+        k.put("drafter.partial-captions", String.valueOf(dr.partialCaptions()));
+        k.put("drafter.kv-cache.checkpoint", String.valueOf(dr.checkpointKvCache()));
+        k.put("drafter.max-open-utterances", String.valueOf(dr.maxOpenUtterances()));
+        k.put("drafter.batch-calls", String.valueOf(dr.batchCalls()));
+        k.put("drafter.batch-delay-ms", String.valueOf(dr.batchDelayMs()));
         k.put("speculation.acceptance", d.acceptance().name().toLowerCase());
         k.put("speculation.rank-k", String.valueOf(d.rankK()));
         k.put("speculation.tau", String.valueOf(d.tau()));
@@ -75,11 +64,12 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("speculation.credit", "off");
         k.put("speculation.lookahead", String.valueOf(d.lookahead()));
         k.put("speculation.pre-hit", String.valueOf(d.preHit()));
-        k.put("verifier.max-batch", "16");
-        k.put("verifier.max-wait-ms", "5");
-        k.put("verifier.async-timeout-ms", "30000");
-        k.put("verifier.async-capacity", "64");
-        k.put("verifier.context-ttl-ms", "600000");
+        k.put("verifier.max-batch", String.valueOf(CloudVerifyJob.Config.DEFAULT_MAX_BATCH));
+        k.put("verifier.max-wait-ms", String.valueOf(CloudVerifyJob.Config.DEFAULT_MAX_WAIT_MS));
+        k.put("verifier.async-timeout-ms", String.valueOf(CloudVerifyJob.Config.DEFAULT_ASYNC_TIMEOUT_MS));
+        k.put("verifier.async-capacity", String.valueOf(CloudVerifyJob.Config.DEFAULT_ASYNC_CAPACITY));
+        k.put("verifier.context-ttl-ms", String.valueOf(CloudVerifyJob.Config.DEFAULT_CONTEXT_TTL_MS));
+        k.put("verifier.max-waiting-requests", String.valueOf(CloudVerifyJob.Config.DEFAULT_MAX_WAITING_REQUESTS));
         k.put("alerts.rules", sec.operators.AlertRule.DEFAULTS);
         return java.util.Collections.unmodifiableMap(k);
     }
@@ -137,9 +127,45 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 v.integer("drafter.batch-calls"), v.lng("drafter.batch-delay-ms"));
         CloudVerifyJob.Config verifier = new CloudVerifyJob.Config(models, speculation, v.integer("verifier.max-batch"),
                 v.lng("verifier.max-wait-ms"), v.lng("verifier.async-timeout-ms"), v.integer("verifier.async-capacity"),
-                v.lng("verifier.context-ttl-ms"));
+                v.lng("verifier.context-ttl-ms"), v.integer("verifier.max-waiting-requests"));
         return new JobSettings(kafka, models, v.integer("parallelism"), v.lng("checkpoint.interval-ms"), segmenter, drafter, verifier,
                 sec.operators.AlertRule.parse(v.str("alerts.rules")));
+    }
+
+    /**
+     * The keys that give back these Kafka settings (brokers, topics, id prefixes, client properties):
+     * for whoever starts a job on an existing {@link KafkaSettings} (sec demo, the ITCases), so that it
+     * too goes through {@link #of(Map)}.
+     */
+    public static Map<String, String> keysOf(KafkaSettings kafka) {
+        Map<String, String> k = kafkaKeys(kafka.bootstrapServers(), kafka.topics(), kafka.groupIdPrefix(),
+                kafka.transactionalIdPrefix());
+        kafka.clientProperties().forEach((key, v) -> k.put(CLIENT_PREFIX + key, v));
+        return k;
+    }
+
+    private static Map<String, String> kafkaKeys(String bootstrap, KafkaSettings.Topics t, String groupIdPrefix,
+            String transactionalIdPrefix) {
+        Map<String, String> k = new LinkedHashMap<>();
+        k.put("kafka.bootstrap-servers", bootstrap);
+        k.put("kafka.topic.frames", t.frames());
+        k.put("kafka.topic.contexts", t.contexts());
+        k.put("kafka.topic.requests", t.requests());
+        k.put("kafka.topic.verdicts", t.verdicts());
+        k.put("kafka.topic.captions", t.captions());
+        k.put("kafka.topic.partials", t.partials());
+        k.put("kafka.topic.dead-letters", t.deadLetters());
+        k.put("kafka.topic.alerts", t.alerts());
+        k.put("kafka.group-id-prefix", groupIdPrefix);
+        k.put("kafka.transactional-id-prefix", transactionalIdPrefix);
+        return k;
+    }
+
+    /** {@link #of(Map)} of {@code base} with {@code overrides} laid over it. */
+    public static JobSettings of(Map<String, String> base, Map<String, String> overrides) {
+        Map<String, String> all = new LinkedHashMap<>(base);
+        all.putAll(overrides);
+        return of(all);
     }
 
     /** Only the Kafka part (for the commands that read and write topics); unknown keys are still refused. */

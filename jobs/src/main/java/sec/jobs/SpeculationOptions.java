@@ -46,6 +46,21 @@ public final class SpeculationOptions {
                 + (lookahead > 0 ? " --lookahead " + lookahead : "") + (preHit ? "" : " --no-pre-hit");
     }
 
+    /** The options as the jobs' speculation.* settings (what sec demo hands to JobSettings). */
+    public java.util.Map<String, String> settings() {
+        java.util.Map<String, String> k = new java.util.LinkedHashMap<>();
+        if (tauEmotion != null) {
+            k.put("speculation.tau-emotion", String.valueOf(tauEmotion));
+        }
+        if (creditTable != null || credit) {
+            k.put("speculation.credit", creditTable != null ? creditTable.toString() : "on");
+        }
+        k.put("speculation.lookahead", String.valueOf(lookahead));
+        k.put("speculation.pre-hit", String.valueOf(preHit));
+        return k;
+    }
+
+    /** The options laid over {@code base}, for the paths that decode without a job (caption, eval). */
     public SpeculationConfig applyTo(SpeculationConfig base) {
         SpeculationConfig.Builder b = base.toBuilder().credit(creditConfig()).lookahead(lookahead).preHit(preHit);
         if (tauEmotion != null) {

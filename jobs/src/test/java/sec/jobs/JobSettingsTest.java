@@ -62,6 +62,25 @@ class JobSettingsTest {
         assertEquals("setting 'models.dir' is required", noModels.getMessage());
     }
 
+    @Test
+    void theDefaultsAreTheTypedRecordsOwnAndKafkaSettingsComeBackFromTheirKeys() {
+        JobSettings s = JobSettings.of(Map.of("kafka.bootstrap-servers", "b:9092", "models.dir", "m"));
+        assertEquals(drafterDefaults(), s.drafter(), "drafter.* defaults are DrafterConfig's");
+        assertEquals(sec.operators.SegmenterConfig.defaults(), s.segmenter(), "segmenter.* defaults are SegmenterConfig's");
+        assertEquals(CloudVerifyJob.Config.DEFAULT_MAX_WAITING_REQUESTS, s.verifier().maxWaitingRequests());
+        assertEquals(CloudVerifyJob.Config.DEFAULT_MAX_BATCH, s.verifier().maxBatch());
+
+        sec.connectors.KafkaSettings kafka = new sec.connectors.KafkaSettings("k:1", Map.of("security.protocol", "SASL_SSL"),
+                new sec.connectors.KafkaSettings.Topics("f", "c", "r", "v", "cap", "p", "d", "a"), "g", "t");
+        JobSettings back = JobSettings.of(JobSettings.keysOf(kafka), Map.of("models.dir", "m", "verifier.max-waiting-requests", "3"));
+        assertEquals(kafka, back.kafka());
+        assertEquals("f", back.segmenter().framesTopic());
+        assertEquals(3, back.verifier().maxWaitingRequests());
+        var zero = assertThrows(IllegalArgumentException.class, () -> JobSettings.of(JobSettings.keysOf(kafka),
+                Map.of("models.dir", "m", "verifier.max-waiting-requests", "0")));
+        assertTrue(zero.getMessage().contains("verifier.max-waiting-requests"), zero.getMessage());
+    }
+
     private static sec.operators.DrafterConfig drafterDefaults() {
         return sec.operators.DrafterConfig.defaults("m", SpeculationConfig.defaults());
     }

@@ -23,7 +23,6 @@ import sec.connectors.KafkaAccessException;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
 import sec.inference.decode.SpeculationConfig;
-import sec.operators.DrafterConfig;
 import sec.schemas.AudioFrame;
 import sec.schemas.EmotionCaption;
 
@@ -67,13 +66,12 @@ class KafkaSecurityITCase {
 
         StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         cloudEnv.setParallelism(1);
-        CloudVerifyJob.kafka(cloudEnv, settings, new CloudVerifyJob.Config(PipelineFixture.BUNDLE, SPEC, 8, 5, 30_000, 64, 600_000));
+        CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
         JobClient cloud = cloudEnv.executeAsync("cloud-verify-sasl");
         StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         edgeEnv.setParallelism(1);
         edgeEnv.enableCheckpointing(500);
-        EdgeCaptionJob.kafka(edgeEnv, settings, PipelineFixture.SEGMENTER,
-                new DrafterConfig(PipelineFixture.BUNDLE, SPEC, 60_000, true, true));
+        EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
         JobClient edge = edgeEnv.executeAsync("edge-caption-sasl");
         try {
             PipelineFixture.produce(settings, calls, f -> true);
@@ -95,8 +93,8 @@ class KafkaSecurityITCase {
         long t0 = System.nanoTime();
         KafkaAccessException e = assertThrows(KafkaAccessException.class, () -> TopicAdmin.createMissing(wrong, 1, (short) 1));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        KafkaAccessException submit = assertThrows(KafkaAccessException.class, () -> EdgeCaptionJob.kafka(env, wrong,
-                PipelineFixture.SEGMENTER, new DrafterConfig(PipelineFixture.BUNDLE, SPEC, 5_000, true, true)));
+        KafkaAccessException submit = assertThrows(KafkaAccessException.class, () -> EdgeCaptionJob.kafka(env,
+                PipelineFixture.jobs(wrong)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         for (KafkaAccessException x : List.of(e, submit)) {
             assertTrue(x.getMessage().contains(kafka.bootstrapServers()) && x.getMessage().contains("SASL_PLAINTEXT")

@@ -37,9 +37,24 @@ import sec.schemas.EmotionCaption;
 final class PipelineFixture {
     static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
     static final String BUNDLE = MODELS.resolve("bundled").toString();
-    static final SegmenterConfig SEGMENTER = new SegmenterConfig(8000, 12.0, 16, 30_000, 65_536, 256, 1000, "en", "frames");
 
     private PipelineFixture() {}
+
+    /**
+     * Both jobs' settings for a run on these topics, built as a cluster builds them ({@link JobSettings#of}):
+     * the bundled models, a 60 s verdict deadline (a busy CI machine must not time blocks out, or the
+     * captions would differ from the core's), verifier batches of 8, then {@code overrides} (key, value, ...).
+     */
+    static JobSettings jobs(KafkaSettings kafka, String... overrides) {
+        Map<String, String> keys = new LinkedHashMap<>(JobSettings.keysOf(kafka));
+        keys.put("models.dir", BUNDLE);
+        keys.put("drafter.verdict-deadline-ms", "60000");
+        keys.put("verifier.max-batch", "8");
+        for (int i = 0; i + 1 < overrides.length; i += 2) {
+            keys.put(overrides[i], overrides[i + 1]);
+        }
+        return JobSettings.of(keys);
+    }
 
     /** Settings whose topics (2 partitions each) and group ids belong to this run only. */
     static KafkaSettings freshTopics(EmbeddedKafka kafka) throws Exception {
@@ -69,7 +84,7 @@ final class PipelineFixture {
 
     /** What the inference core captions for every utterance of these frames: utterance id → tokens. */
     static Map<String, long[]> coreCaptions(Map<String, List<AudioFrame>> calls, SpeculationConfig spec) throws Exception {
-        return ReferenceCaptions.of(calls, Path.of(BUNDLE), spec, SEGMENTER.reorderWindowFrames());
+        return ReferenceCaptions.of(calls, Path.of(BUNDLE), spec, SegmenterConfig.defaults().reorderWindowFrames());
     }
 
     /** Sends the frames that pass {@code which}, keyed by call id. */

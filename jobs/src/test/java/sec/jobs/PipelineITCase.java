@@ -22,7 +22,6 @@ import sec.connectors.AvroCodec;
 import sec.connectors.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.inference.decode.SpeculationConfig;
-import sec.operators.DrafterConfig;
 import sec.schemas.AcousticContext;
 import sec.schemas.AudioFrame;
 import sec.schemas.DeadLetter;
@@ -61,12 +60,12 @@ class PipelineITCase {
 
         StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         cloudEnv.setParallelism(1);
-        CloudVerifyJob.kafka(cloudEnv, settings, new CloudVerifyJob.Config(BUNDLE, SPEC, 8, 5, 30_000, 64, 600_000));
+        CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
         JobClient cloud = cloudEnv.executeAsync("cloud-verify");
         StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         edgeEnv.setParallelism(2);
         edgeEnv.enableCheckpointing(500);
-        EdgeCaptionJob.kafka(edgeEnv, settings, PipelineFixture.SEGMENTER, new DrafterConfig(BUNDLE, SPEC, 60_000, true, true));
+        EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
         JobClient edge = edgeEnv.executeAsync("edge-caption");
         try {
             PipelineFixture.produce(settings, calls, f -> true);

@@ -31,7 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import sec.connectors.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.inference.decode.SpeculationConfig;
-import sec.operators.DrafterConfig;
 import sec.schemas.AudioFrame;
 import sec.schemas.EmotionCaption;
 
@@ -81,7 +80,7 @@ class RestoreITCase {
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         env.setParallelism(1);
-        EdgeCaptionJob.kafka(env, settings, PipelineFixture.SEGMENTER, new DrafterConfig(BUNDLE, SPEC, 60_000, true, kvCache));
+        EdgeCaptionJob.kafka(env, PipelineFixture.jobs(settings, "drafter.kv-cache.checkpoint", String.valueOf(kvCache)));
         return env.getStreamGraph();
     }
 
@@ -94,7 +93,7 @@ class RestoreITCase {
 
         StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment();
         cloudEnv.setParallelism(1);
-        CloudVerifyJob.kafka(cloudEnv, settings, new CloudVerifyJob.Config(BUNDLE, SPEC, 8, 5, 30_000, 64, 600_000));
+        CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
         JobID cloud = cloudCluster.submitJob(cloudEnv.getStreamGraph()).get().getJobID();
         try {
             // First half of every call, then stop the edge mid-call once some captions are committed.

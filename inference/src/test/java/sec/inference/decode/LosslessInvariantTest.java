@@ -19,7 +19,7 @@ import sec.inference.text.CaptionTokenizer;
 import sec.inference.verifier.Verifier;
 
 /**
- * DESIGN §6: with exact-greedy acceptance and τ below every entropy (every block verified), UGSD's
+ * The lossless invariant: with exact-greedy acceptance and τ below every entropy (every block verified), UGSD's
  * caption is token for token the verifier's own greedy caption.
  */
 class LosslessInvariantTest {
