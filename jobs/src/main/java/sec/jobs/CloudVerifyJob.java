@@ -2,7 +2,6 @@ package sec.jobs;
 
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
@@ -82,12 +81,10 @@ public final class CloudVerifyJob {
         BundleCheck.cloud(java.nio.file.Path.of(c.modelDir())); // a broken bundle stops the submission, not each subtask
         TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
         var topics = kafka.topics();
-        var contexts = env.fromSource(KafkaIO.source(kafka, topics.contexts(), AcousticContext.class, "cloud-contexts",
-                OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "contexts").uid("contexts-source")
-                .process(new DeadLetterSplit<>()).name("contexts-decode").uid("contexts-decode");
-        var requests = env.fromSource(KafkaIO.source(kafka, topics.requests(), VerifyRequest.class, "cloud-requests",
-                OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "requests").uid("requests-source")
-                .process(new DeadLetterSplit<>()).name("requests-decode").uid("requests-decode");
+        var contexts = KafkaIO.records(env, kafka, topics.contexts(), AcousticContext.class, "cloud-contexts",
+                OffsetsInitializer.earliest(), "contexts");
+        var requests = KafkaIO.records(env, kafka, topics.requests(), VerifyRequest.class, "cloud-requests",
+                OffsetsInitializer.earliest(), "requests");
         DataStream<VerifyRequest> arriving = link == null ? requests : link.apply(requests);
         define(contexts, arriving, c, KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
                 DeliveryGuarantee.AT_LEAST_ONCE));

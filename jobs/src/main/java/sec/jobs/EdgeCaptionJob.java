@@ -1,7 +1,6 @@
 package sec.jobs;
 
 import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -76,12 +75,10 @@ public final class EdgeCaptionJob {
         BundleCheck.edge(java.nio.file.Path.of(drafter.modelDir()));
         TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
         var topics = kafka.topics();
-        var frames = env.fromSource(KafkaIO.source(kafka, topics.frames(), AudioFrame.class, "edge-frames",
-                OffsetsInitializer.earliest()), WatermarkStrategy.noWatermarks(), "frames").uid("frames-source")
-                .process(new DeadLetterSplit<>()).name("frames-decode").uid("frames-decode");
-        var verdicts = env.fromSource(KafkaIO.source(kafka, topics.verdicts(), Verdict.class, "edge-verdicts",
-                OffsetsInitializer.latest()), WatermarkStrategy.noWatermarks(), "verdicts").uid("verdicts-source")
-                .process(new DeadLetterSplit<>()).name("verdicts-decode").uid("verdicts-decode");
+        var frames = KafkaIO.records(env, kafka, topics.frames(), AudioFrame.class, "edge-frames",
+                OffsetsInitializer.earliest(), "frames");
+        var verdicts = KafkaIO.records(env, kafka, topics.verdicts(), Verdict.class, "edge-verdicts",
+                OffsetsInitializer.latest(), "verdicts");
         define(frames, verdicts, frames.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(
                         verdicts.getSideOutput(DeadLetterSplit.DEAD_LETTERS)), segmenter, drafter, rules,
                 new Sinks(

@@ -50,6 +50,35 @@ class PipelineITCase {
         kafka.close();
     }
 
+    /**
+     * Savepoints match state by uid: every operator of both production graphs has a fixed one, and
+     * these are they (renaming one orphans its state in every savepoint taken before).
+     */
+    @Test
+    void everyOperatorOfBothJobsHasItsFixedUid() throws Exception {
+        KafkaSettings settings = PipelineFixture.freshTopics(kafka);
+        StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+        EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
+        StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+        CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
+        assertEquals(java.util.Set.of("frames-source", "frames-decode", "verdicts-source", "verdicts-decode", "utterance-segmenter",
+                "speculative-drafter", "emotion-alerts", "captions-sink", "alerts-sink", "partials-sink", "requests-sink",
+                "contexts-sink", "dead-letters-sink"), uids(edgeEnv));
+        assertEquals(java.util.Set.of("contexts-source", "contexts-decode", "requests-source", "requests-decode", "context-join",
+                "verifier", "verdicts-sink", "cloud-dead-letters-sink"), uids(cloudEnv));
+    }
+
+    /** The uids of a graph's operators (a sink's committer has "Sink Committer: " before the sink's); fails on a node without one. */
+    private static java.util.Set<String> uids(StreamExecutionEnvironment env) {
+        java.util.Set<String> uids = new java.util.TreeSet<>();
+        for (var node : env.getStreamGraph().getStreamNodes()) {
+            String uid = node.getTransformationUID();
+            assertTrue(uid != null, "no uid on " + node.getOperatorName());
+            uids.add(uid.replaceFirst("^Sink (Committer|Writer|Global Committer): ", ""));
+        }
+        return uids;
+    }
+
     @Test
     void everyUtteranceGetsOneFinalCaptionEqualToTheCore() throws Exception {
         KafkaSettings settings = PipelineFixture.freshTopics(kafka);
