@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sec.inference.audio.PcmAudio;
 import sec.inference.audio.WavReader;
-import sec.inference.decode.CaptionResult;
 import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.offline.CaptionResult;
 
 /**
  * Noise, silence and tones get no emotion caption: sox-made recordings (test resources

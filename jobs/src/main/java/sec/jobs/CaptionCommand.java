@@ -9,19 +9,19 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import sec.inference.CaptionEngine;
 import sec.inference.audio.InvalidAudioException;
-import sec.inference.decode.CaptionResult;
 import sec.inference.decode.Provenance;
-import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.SpeculationConfig.Acceptance;
 import sec.inference.decode.SpeculationConfig.GammaPolicy;
 import sec.inference.decode.SpeculationConfig.Mode;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.offline.CaptionResult;
 
 /** {@code sec caption}: captions WAV files offline with the bundled models (no Flink, no Kafka). */
 @Command(name = "caption", mixinStandardHelpOptions = true,

@@ -12,9 +12,9 @@ import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.flink.util.ParameterTool;
 import sec.connectors.KafkaSettings;
-import sec.inference.decode.CreditConfig;
-import sec.inference.decode.CreditTable;
 import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.credit.CreditConfig;
+import sec.inference.decode.credit.CreditTable;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 

@@ -2,9 +2,9 @@ package sec.jobs;
 
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
-import sec.inference.decode.CreditConfig;
-import sec.inference.decode.CreditTable;
 import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.credit.CreditConfig;
+import sec.inference.decode.credit.CreditTable;
 
 /**
  * Options shared by {@code sec caption}, {@code sec demo} and {@code sec eval}: the emotion gate,

@@ -1,6 +1,6 @@
 package sec.operators;
 
-import sec.inference.decode.VerificationService;
+import sec.inference.decode.verify.VerificationService;
 import sec.schemas.VerifyRequest;
 
 /** A verification request joined with its utterance's acoustic context (cloud side). */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sec.inference.audio.WavReader;
 import sec.inference.decode.SpeculationConfig;
-import sec.inference.decode.VerificationService;
+import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.ModelManifest;
 import sec.inference.verifier.Verifier;
 import sec.schemas.AcousticContext;

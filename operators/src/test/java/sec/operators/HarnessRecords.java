@@ -6,7 +6,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.util.OutputTag;
 import sec.inference.decode.Decision;
-import sec.inference.decode.VerificationService;
+import sec.inference.decode.verify.VerificationService;
 import sec.schemas.AcousticContext;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Verdict;

@@ -23,11 +23,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 import sec.inference.AudioFeatures;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.WavReader;
-import sec.inference.decode.CaptionResult;
-import sec.inference.decode.InProcessLink;
 import sec.inference.decode.SpeculationConfig;
-import sec.inference.decode.Speculator;
-import sec.inference.decode.VerificationService;
+import sec.inference.decode.offline.CaptionResult;
+import sec.inference.decode.offline.Speculator;
+import sec.inference.decode.verify.InProcessLink;
+import sec.inference.decode.verify.VerificationService;
 import sec.inference.drafter.Drafter;
 import sec.inference.model.ModelManifest;
 import sec.inference.text.CaptionTokenizer;
@@ -324,7 +324,7 @@ class SpeculativeDrafterTest {
     void aRestoreWithSeveralRequestsInFlightFinishesTheSameCaption(boolean checkpointKvCache) throws Exception {
         // credit inertia with its steps but τ held at most 0.3: the bundled drafter is sure of most blocks,
         // and the default range (τ up to 2.4 after accepted windows) would leave too few requests to overlap
-        sec.inference.decode.CreditConfig lowTau = new sec.inference.decode.CreditConfig(0.3, 5, 0.75, 0.05, 0.15, 0.3,
+        sec.inference.decode.credit.CreditConfig lowTau = new sec.inference.decode.credit.CreditConfig(0.3, 5, 0.75, 0.05, 0.15, 0.3,
                 0.05, 0.3, 2, 0.25, 0.05, null);
         SpeculationConfig spec = SPEC.toBuilder().lookahead(2).credit(lowTau).build();
         List<Long> plain = pipelined(spec, checkpointKvCache, false);

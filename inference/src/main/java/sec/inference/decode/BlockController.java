@@ -3,6 +3,7 @@ package sec.inference.decode;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
+import sec.inference.decode.credit.CreditPolicy;
 
 /**
  * UGSD's block rules: the entropy gate (send a block when its largest entropy exceeds τ, or a lower

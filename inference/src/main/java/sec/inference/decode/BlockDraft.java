@@ -1,6 +1,7 @@
 package sec.inference.decode;
 
 import java.util.Arrays;
+import sec.inference.decode.accept.SpeculativeSampling;
 
 /**
  * One block being drafted, a token at a time: it picks the next token from the logits it holds and

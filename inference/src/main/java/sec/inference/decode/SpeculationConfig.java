@@ -1,5 +1,12 @@
 package sec.inference.decode;
 
+import sec.inference.decode.accept.AcceptancePolicy;
+import sec.inference.decode.accept.DivergenceAcceptance;
+import sec.inference.decode.accept.ExactAcceptance;
+import sec.inference.decode.accept.RankAcceptance;
+import sec.inference.decode.accept.SpeculativeSampling;
+import sec.inference.decode.credit.CreditConfig;
+
 /**
  * Everything that shapes one speculative decoding run. Built once from the command line or the
  * job configuration and validated here, so a bad value fails with the name of its setting.

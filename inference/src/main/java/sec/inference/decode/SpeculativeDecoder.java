@@ -2,6 +2,9 @@ package sec.inference.decode;
 
 import java.util.Arrays;
 import java.util.List;
+import sec.inference.decode.accept.AcceptancePolicy;
+import sec.inference.decode.accept.SpeculativeSampling;
+import sec.inference.decode.credit.CreditPolicy;
 import sec.inference.drafter.DraftSession;
 import sec.inference.drafter.Drafter;
 import sec.inference.verifier.VerifyInput;

@@ -3,13 +3,13 @@ package sec.inference.eval;
 import java.util.ArrayList;
 import java.util.List;
 import sec.inference.CaptionEngine;
-import sec.inference.decode.CreditConfig;
-import sec.inference.decode.CreditPolicy;
-import sec.inference.decode.CreditTable;
 import sec.inference.decode.DraftBlock;
 import sec.inference.decode.SpeculationConfig;
-import sec.inference.decode.Speculator;
-import sec.inference.decode.VerifierLink;
+import sec.inference.decode.credit.CreditConfig;
+import sec.inference.decode.credit.CreditPolicy;
+import sec.inference.decode.credit.CreditTable;
+import sec.inference.decode.offline.Speculator;
+import sec.inference.decode.verify.VerifierLink;
 
 /**
  * Offline calibration of credit inertia ({@code sec calibrate}). Every block of the calibration

@@ -2,11 +2,11 @@ package sec.inference.eval;
 
 import java.util.ArrayList;
 import java.util.List;
-import sec.inference.decode.CreditConfig;
-import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.SpeculationConfig.Acceptance;
 import sec.inference.decode.SpeculationConfig.GammaPolicy;
 import sec.inference.decode.SpeculationConfig.Mode;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.credit.CreditConfig;
 
 /** One row of the evaluation: a name (the report's key) and the decoding settings it runs. */
 public record EvalVariant(String name, String description, SpeculationConfig config) {

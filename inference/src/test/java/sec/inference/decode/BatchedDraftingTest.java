@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sec.inference.TestModels;
+import sec.inference.decode.verify.VerificationService;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
 import sec.inference.model.ModelManifest;

@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import sec.inference.decode.CreditConfig;
 import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.credit.CreditConfig;
 
 /** The fit on synthetic windows whose best thresholds are known. */
 class CreditCalibrationTest {

@@ -48,7 +48,7 @@ class EvaluationTest {
     @Test
     void creditAndLookaheadReachOnlyTheirRows() {
         SpeculationConfig base = SpeculationConfig.defaults().withLookahead(3)
-                .withCredit(sec.inference.decode.CreditConfig.defaults());
+                .withCredit(sec.inference.decode.credit.CreditConfig.defaults());
         for (EvalVariant v : EvalVariant.standard(base)) {
             boolean credit = v.name().contains("credit");
             boolean plc = v.name().contains("plc");

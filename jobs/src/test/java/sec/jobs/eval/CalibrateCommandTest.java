@@ -10,7 +10,7 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import sec.inference.decode.CreditTable;
+import sec.inference.decode.credit.CreditTable;
 import sec.inference.eval.CreditCalibration;
 import sec.jobs.SecCli;
 

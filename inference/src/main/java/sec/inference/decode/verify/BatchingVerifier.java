@@ -1,4 +1,4 @@
-package sec.inference.decode;
+package sec.inference.decode.verify;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import sec.inference.decode.Decision;
 
 /**
  * One queue in front of the verifier: a worker thread takes the first waiting request, gathers up

@@ -1,4 +1,8 @@
-package sec.inference.decode;
+package sec.inference.decode.accept;
+
+import sec.inference.decode.Decision;
+import sec.inference.decode.DraftBlock;
+import sec.inference.decode.Logits;
 
 /**
  * A divergence threshold: a drafted token passes when its verifier log-probability is within

@@ -1,10 +1,12 @@
-package sec.inference.decode;
+package sec.inference.decode.accept;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import sec.inference.decode.Decision;
+import sec.inference.decode.DraftBlock;
 
 class AcceptancePolicyTest {
     /** Logits that rank tokens in the given order (first = best) over a vocabulary of 30. */

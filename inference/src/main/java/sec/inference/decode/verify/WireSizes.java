@@ -1,4 +1,4 @@
-package sec.inference.decode;
+package sec.inference.decode.verify;
 
 /**
  * Byte counts of the edge-cloud records, for the uplink accounting of evaluation and the

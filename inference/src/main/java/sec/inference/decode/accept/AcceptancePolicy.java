@@ -1,4 +1,8 @@
-package sec.inference.decode;
+package sec.inference.decode.accept;
+
+import sec.inference.decode.Decision;
+import sec.inference.decode.DraftBlock;
+import sec.inference.decode.Logits;
 
 /**
  * Decides which prefix of a drafted block the verifier accepts, given the verifier's logit rows

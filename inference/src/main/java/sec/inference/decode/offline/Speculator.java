@@ -1,8 +1,21 @@
-package sec.inference.decode;
+package sec.inference.decode.offline;
 
 import java.util.List;
 import sec.inference.AudioFeatures;
 import sec.inference.audio.SpeakerBaseline;
+import sec.inference.decode.BlockController;
+import sec.inference.decode.CaptionTrace;
+import sec.inference.decode.Decision;
+import sec.inference.decode.DecodingState;
+import sec.inference.decode.DraftBlock;
+import sec.inference.decode.Logits;
+import sec.inference.decode.Provenance;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.SpeculativeDecoder;
+import sec.inference.decode.credit.CreditPolicy;
+import sec.inference.decode.verify.EmulatedLink;
+import sec.inference.decode.verify.VerifierLink;
+import sec.inference.decode.verify.WireSizes;
 import sec.inference.drafter.DraftSession;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;

@@ -1,7 +1,11 @@
-package sec.inference.decode;
+package sec.inference.decode.verify;
 
 import java.util.ArrayList;
 import java.util.List;
+import sec.inference.decode.Decision;
+import sec.inference.decode.DraftBlock;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.decode.accept.AcceptancePolicy;
 import sec.inference.model.ModelManifest;
 import sec.inference.verifier.Verifier;
 import sec.inference.verifier.VerifyInput;

@@ -1,5 +1,6 @@
-package sec.inference.decode;
+package sec.inference.decode.verify;
 
+import sec.inference.decode.SpeculativeDecoder;
 import sec.inference.verifier.VerifyInput;
 
 /**

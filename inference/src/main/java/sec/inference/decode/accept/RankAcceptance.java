@@ -1,4 +1,8 @@
-package sec.inference.decode;
+package sec.inference.decode.accept;
+
+import sec.inference.decode.Decision;
+import sec.inference.decode.DraftBlock;
+import sec.inference.decode.Logits;
 
 /** UGSD's rank-k rule: a drafted token passes when it is among the verifier's top k (k = 20 by default). */
 public final class RankAcceptance implements AcceptancePolicy {

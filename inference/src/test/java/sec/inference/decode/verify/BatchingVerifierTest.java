@@ -1,4 +1,4 @@
-package sec.inference.decode;
+package sec.inference.decode.verify;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -14,6 +14,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sec.inference.TestModels;
+import sec.inference.decode.Decision;
+import sec.inference.decode.SpeculationConfig;
 import sec.inference.model.ModelManifest;
 import sec.inference.verifier.Verifier;
 

@@ -1,4 +1,6 @@
-package sec.inference.decode;
+package sec.inference.decode.offline;
+
+import sec.inference.decode.Provenance;
 
 /**
  * One utterance's caption with its provenance and cost. Times are on the emulated clock: edge

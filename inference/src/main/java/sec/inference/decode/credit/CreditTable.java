@@ -1,4 +1,4 @@
-package sec.inference.decode;
+package sec.inference.decode.credit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,4 +1,4 @@
-package sec.inference.decode;
+package sec.inference.decode.credit;
 
 import java.io.DataInput;
 import java.io.DataOutput;

@@ -1,6 +1,9 @@
-package sec.inference.decode;
+package sec.inference.decode.accept;
 
 import java.util.Random;
+import sec.inference.decode.Decision;
+import sec.inference.decode.DraftBlock;
+import sec.inference.decode.Logits;
 
 /**
  * Speculative sampling (Leviathan et al. 2023): accept drafted token x with probability

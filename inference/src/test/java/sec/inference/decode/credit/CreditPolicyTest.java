@@ -1,4 +1,4 @@
-package sec.inference.decode;
+package sec.inference.decode.credit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

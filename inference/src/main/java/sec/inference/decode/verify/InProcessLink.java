@@ -1,6 +1,8 @@
-package sec.inference.decode;
+package sec.inference.decode.verify;
 
 import java.util.List;
+import sec.inference.decode.Decision;
+import sec.inference.decode.SpeculativeDecoder;
 import sec.inference.verifier.Verifier;
 import sec.inference.verifier.VerifyInput;
 

@@ -1,5 +1,7 @@
-package sec.inference.decode;
+package sec.inference.decode.verify;
 
+import sec.inference.decode.Decision;
+import sec.inference.decode.SpeculativeDecoder;
 import sec.inference.verifier.VerifyInput;
 
 /**
