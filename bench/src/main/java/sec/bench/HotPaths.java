@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import sec.connectors.AvroCodec;
 import sec.inference.AudioFeatures;
+import sec.inference.EdgeModels;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.PcmAudio;
 import sec.inference.audio.WavReader;
@@ -47,6 +48,7 @@ public class HotPaths {
     @org.openjdk.jmh.annotations.Param({"4", "12"})
     int audioSeconds = 4;
 
+    EdgeModels edge;
     ModelManifest manifest;
     FeatureExtractor features;
     PcmAudio utterance;
@@ -61,14 +63,15 @@ public class HotPaths {
     @Setup(Level.Trial)
     public void load() throws Exception {
         Path models = Path.of(System.getProperty("sec.models.dir", "models"));
-        manifest = ModelManifest.load(models.resolve("bundled"));
-        features = FeatureExtractor.of(manifest);
+        edge = EdgeModels.load(models.resolve("bundled"));
+        manifest = edge.manifest();
+        features = edge.features();
         Path wav;
         try (var files = Files.list(models.resolve("eval/en"))) {
             wav = files.filter(p -> p.toString().endsWith(".wav")).sorted().findFirst().orElseThrow();
         }
         utterance = WavReader.read(wav);
-        drafter = Drafter.load(manifest, 1);
+        drafter = edge.drafter();
         float[] mono = utterance.mono();
         float[] tiled = new float[audioSeconds * utterance.sampleRate()];
         for (int i = 0; i < tiled.length; i++) {
@@ -90,7 +93,7 @@ public class HotPaths {
 
     @TearDown(Level.Trial)
     public void close() {
-        drafter.close();
+        edge.close();
     }
 
     /** The front end of one utterance: log-mel and, with a prosody bundle, the pitch track and prosody statistics. */

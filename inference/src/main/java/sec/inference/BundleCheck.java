@@ -1,10 +1,6 @@
 package sec.inference;
 
 import java.nio.file.Path;
-import sec.inference.drafter.Drafter;
-import sec.inference.model.ModelManifest;
-import sec.inference.text.CaptionTokenizer;
-import sec.inference.verifier.Verifier;
 
 /**
  * Loads a model bundle's edge or cloud half once and lets it go, so a job refuses to start (with
@@ -17,17 +13,15 @@ public final class BundleCheck {
 
     /** What the edge job loads: manifest, tokenizer, drafter (encoder, context encoder, cross K/V projection, decoder). */
     public static void edge(Path bundle) {
-        ModelManifest manifest = ModelManifest.load(bundle);
-        try (CaptionTokenizer tok = CaptionTokenizer.load(manifest); Drafter d = Drafter.load(manifest, 1)) {
-            // loading is the check
+        try (EdgeModels m = EdgeModels.load(bundle)) {
+            // loading what the edge job loads is the check
         }
     }
 
     /** What the cloud job loads: manifest, tokenizer (for the vocabulary) and verifier. */
     public static void cloud(Path bundle) {
-        ModelManifest manifest = ModelManifest.load(bundle);
-        try (CaptionTokenizer tok = CaptionTokenizer.load(manifest); Verifier v = Verifier.load(manifest)) {
-            // loading is the check
+        try (CloudModels m = CloudModels.load(bundle)) {
+            // loading what the cloud job loads is the check
         }
     }
 }

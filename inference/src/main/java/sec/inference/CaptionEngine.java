@@ -23,6 +23,8 @@ import sec.inference.verifier.Verifier;
  * {@code sec caption} and the evaluation; the Flink operators wire the same parts themselves.
  */
 public final class CaptionEngine implements AutoCloseable {
+    private final EdgeModels edge;
+    private final CloudModels cloud; // null in edge mode
     private final ModelManifest manifest;
     private final FeatureExtractor features;
     private final CaptionTokenizer tokenizer;
@@ -39,36 +41,34 @@ public final class CaptionEngine implements AutoCloseable {
     }
 
     public CaptionEngine(Path bundle, SpeculationConfig config, Network network) {
-        this.manifest = ModelManifest.load(bundle);
-        this.features = FeatureExtractor.of(manifest);
-        CaptionTokenizer tok = CaptionTokenizer.load(manifest);
-        Drafter d = null;
-        Verifier v = null;
+        EdgeModels e = EdgeModels.load(bundle);
+        CloudModels c = null;
         try {
-            d = Drafter.load(manifest, 1);
             VerifierLink link = null;
             if (config.mode() != SpeculationConfig.Mode.EDGE) {
-                v = Verifier.load(manifest);
-                link = new InProcessLink(v);
+                c = CloudModels.load(e.manifest());
+                link = new InProcessLink(c.verifier());
                 if (network.uplinkMbps() > 0) {
                     link = new EmulatedLink(link, network.rttMs(), network.uplinkMbps(), network.downlinkMbps());
                 }
             }
             this.link = link;
-            this.speculator = new Speculator(d, v, manifest, tok, config, link);
-        } catch (RuntimeException e) {
-            tok.close();
-            if (d != null) {
-                d.close();
+            this.speculator = new Speculator(e.drafter(), c == null ? null : c.verifier(), e.manifest(), e.tokenizer(),
+                    config, link);
+        } catch (RuntimeException x) {
+            e.close();
+            if (c != null) {
+                c.close();
             }
-            if (v != null) {
-                v.close();
-            }
-            throw e;
+            throw x;
         }
-        this.tokenizer = tok;
-        this.drafter = d;
-        this.verifier = v;
+        this.edge = e;
+        this.cloud = c;
+        this.manifest = e.manifest();
+        this.features = e.features();
+        this.tokenizer = e.tokenizer();
+        this.drafter = e.drafter();
+        this.verifier = c == null ? null : c.verifier();
     }
 
     public ModelManifest manifest() {
@@ -112,10 +112,10 @@ public final class CaptionEngine implements AutoCloseable {
 
     @Override
     public void close() {
-        drafter.close();
-        if (verifier != null) {
-            verifier.close();
+        try (edge) {
+            if (cloud != null) {
+                cloud.close();
+            }
         }
-        tokenizer.close();
     }
 }

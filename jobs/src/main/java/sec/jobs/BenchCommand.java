@@ -1,13 +1,13 @@
 package sec.jobs;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,6 +15,8 @@ import picocli.CommandLine.Spec;
 import sec.connectors.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
+import sec.inference.CloudModels;
+import sec.inference.EdgeModels;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.ChannelSegmenter;
 import sec.inference.audio.WavReader;
@@ -85,10 +87,11 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The drafter's decode loop, its batched steps across 16 calls, the verifier by batch size. */
     private static void models(Path models, ModelManifest manifest, double seconds, ObjectNode result) throws Exception {
-        FeatureExtractor features = FeatureExtractor.of(manifest);
         List<Path> en = heldOut(models, "en");
         List<Path> zh = heldOut(models, "zh");
-        try (Drafter drafter = Drafter.load(manifest, 1)) {
+        try (EdgeModels edge = EdgeModels.load(manifest)) {
+            Drafter drafter = edge.drafter();
+            FeatureExtractor features = edge.features();
             EncodedAudio audio = drafter.encode(features.features(WavReader.read(en.get(0)), 0, en.get(0).toString()));
             long[] prompt = manifest.prompt("en");
             decode(drafter, audio, prompt, manifest.eos(), seconds / 3); // warm-up
@@ -113,7 +116,8 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("drafter_speculative_tokens_per_s_batch_1", Math.round(blocks[0] * 10) / 10.0);
             result.put("drafter_speculative_tokens_per_s_batched_16", Math.round(blocks[1] * 10) / 10.0);
             result.put("drafter_speculative_batched_speedup_16", Math.round(blocks[1] / blocks[0] * 100) / 100.0);
-            try (Verifier verifier = Verifier.load(manifest)) {
+            try (CloudModels cloud = CloudModels.load(manifest)) {
+                Verifier verifier = cloud.verifier();
                 Map<Integer, Double> bps = VerifierBatchBench.blocksPerSecond(verifier, audio, prompt, 12, 4,
                         new int[] {1, 8, 32}, seconds / 2);
                 bps.forEach((b, v) -> result.put("verifier_blocks_per_s_batch_" + b, Math.round(v * 10) / 10.0));

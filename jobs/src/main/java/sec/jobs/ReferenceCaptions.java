@@ -5,16 +5,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import sec.inference.AudioFeatures;
+import sec.inference.CloudModels;
+import sec.inference.EdgeModels;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.ChannelSegmenter;
 import sec.inference.audio.SpeakerBaseline;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.offline.Speculator;
 import sec.inference.decode.verify.InProcessLink;
-import sec.inference.drafter.Drafter;
-import sec.inference.model.ModelManifest;
-import sec.inference.text.CaptionTokenizer;
-import sec.inference.verifier.Verifier;
 import sec.schemas.AudioFrame;
 import sec.schemas.Channel;
 
@@ -28,12 +26,11 @@ public final class ReferenceCaptions {
     /** Utterance id (callId/CHANNEL/startMs, as the pipeline names them) → caption tokens. */
     public static Map<String, long[]> of(Map<String, List<AudioFrame>> calls, Path bundle, SpeculationConfig spec,
             int reorderWindowFrames) throws Exception {
-        ModelManifest manifest = ModelManifest.load(bundle);
         Map<String, long[]> out = new HashMap<>();
-        try (Drafter d = Drafter.load(manifest, 1); Verifier v = Verifier.load(manifest);
-                CaptionTokenizer tok = CaptionTokenizer.load(manifest.tokenizerFile())) {
-            Speculator speculator = new Speculator(d, v, manifest, tok, spec, new InProcessLink(v));
-            FeatureExtractor fx = FeatureExtractor.of(manifest);
+        try (EdgeModels edge = EdgeModels.load(bundle); CloudModels cloud = CloudModels.load(edge.manifest())) {
+            Speculator speculator = new Speculator(edge.drafter(), cloud.verifier(), edge.manifest(), edge.tokenizer(), spec,
+                    new InProcessLink(cloud.verifier()));
+            FeatureExtractor fx = edge.features();
             for (var call : calls.entrySet()) {
                 String lang = call.getValue().get(0).getLanguage();
                 for (Channel ch : Channel.values()) {

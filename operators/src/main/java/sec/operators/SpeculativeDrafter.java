@@ -23,6 +23,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sec.inference.AudioFeatures;
+import sec.inference.EdgeModels;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.InvalidAudioException;
 import sec.inference.audio.SpeakerBaseline;
@@ -66,6 +67,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     private static final Logger LOG = LoggerFactory.getLogger(SpeculativeDrafter.class);
 
     private final DrafterConfig config;
+    private transient EdgeModels models;
     private transient ModelManifest manifest;
     private transient Drafter drafter;
     private transient CaptionTokenizer tokenizer;
@@ -86,10 +88,11 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
 
     @Override
     public void open(OpenContext ctx) {
-        manifest = ModelManifest.load(Path.of(config.modelDir()));
-        drafter = Drafter.load(manifest, 1);
-        tokenizer = CaptionTokenizer.load(manifest);
-        features = FeatureExtractor.of(manifest);
+        models = EdgeModels.load(Path.of(config.modelDir()));
+        manifest = models.manifest();
+        drafter = models.drafter();
+        tokenizer = models.tokenizer();
+        features = models.features();
         lexicon = new EmotionLexicon(manifest.emotions());
         acceptance = config.speculation().acceptancePolicy();
         utterances = getRuntimeContext().getMapState(new MapStateDescriptor<>("utterance-decodings",
@@ -107,11 +110,8 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
 
     @Override
     public void close() {
-        if (drafter != null) {
-            drafter.close();
-        }
-        if (tokenizer != null) {
-            tokenizer.close();
+        if (models != null) {
+            models.close();
         }
     }
 

@@ -7,6 +7,7 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sec.inference.CloudModels;
 import sec.inference.decode.Decision;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.verify.BatchingVerifier;
@@ -29,7 +30,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
     private final int maxBatch;
     private final long maxWaitMs;
     private final int queueCapacity;
-    private transient Verifier verifier;
+    private transient CloudModels models;
     private transient BatchingVerifier batching;
     private transient String modelId;
 
@@ -43,8 +44,9 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
 
     @Override
     public void open(OpenContext ctx) {
-        ModelManifest manifest = ModelManifest.load(Path.of(modelDir));
-        verifier = Verifier.load(manifest);
+        models = CloudModels.load(Path.of(modelDir));
+        ModelManifest manifest = models.manifest();
+        Verifier verifier = models.verifier();
         batching = new BatchingVerifier(new VerificationService(verifier, manifest, speculation), maxBatch, maxWaitMs,
                 queueCapacity);
         modelId = manifest.name();
@@ -87,8 +89,8 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
         if (batching != null) {
             batching.close();
         }
-        if (verifier != null) {
-            verifier.close();
+        if (models != null) {
+            models.close();
         }
     }
 }

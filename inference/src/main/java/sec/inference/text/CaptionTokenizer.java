@@ -38,6 +38,20 @@ public final class CaptionTokenizer implements AutoCloseable {
         return tok;
     }
 
+    /**
+     * The bundle's tokenizer handed to {@code rest}, which loads the models that go with it; when
+     * that fails the tokenizer is closed before the error goes on (EdgeModels, CloudModels).
+     */
+    public static <T> T loadWith(sec.inference.model.ModelManifest manifest, java.util.function.Function<CaptionTokenizer, T> rest) {
+        CaptionTokenizer tok = load(manifest);
+        try {
+            return rest.apply(tok);
+        } catch (RuntimeException e) {
+            tok.close();
+            throw e;
+        }
+    }
+
     public static CaptionTokenizer load(Path file) {
         Vocabulary v = vocabulary(file);
         try {

@@ -11,6 +11,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sec.inference.CloudModels;
+import sec.inference.EdgeModels;
 import sec.inference.TestModels;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.drafter.Drafter;
@@ -24,6 +26,8 @@ import sec.inference.verifier.Verifier;
  * real verifier verdicts).
  */
 class BatchedDraftingTest {
+    private static EdgeModels edge;
+    private static CloudModels cloudModels;
     private static ModelManifest manifest;
     private static Drafter drafter;
     private static Verifier verifier;
@@ -37,8 +41,10 @@ class BatchedDraftingTest {
     @BeforeAll
     static void load() {
         manifest = TestModels.manifest();
-        drafter = Drafter.load(manifest, 1);
-        verifier = Verifier.load(manifest);
+        edge = EdgeModels.load(manifest);
+        drafter = edge.drafter();
+        cloudModels = CloudModels.load(manifest);
+        verifier = cloudModels.verifier();
         cloud = new VerificationService(verifier, manifest, CONFIG);
         for (String lang : new String[] {"en", "zh"}) {
             for (TestModels.HeldOut h : TestModels.heldOut(lang, 5)) {
@@ -50,8 +56,8 @@ class BatchedDraftingTest {
 
     @AfterAll
     static void close() {
-        drafter.close();
-        verifier.close();
+        edge.close();
+        cloudModels.close();
     }
 
     /** One call: its decoder, its utterance, the verdicts of its sent blocks in order. */

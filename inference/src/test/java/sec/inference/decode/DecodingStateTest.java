@@ -13,9 +13,11 @@ import java.io.IOException;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
+import sec.inference.CloudModels;
+import sec.inference.EdgeModels;
 import sec.inference.TestModels;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
@@ -28,6 +30,8 @@ import sec.inference.verifier.Verifier;
  * KV cache in the state and without it (then the drafter re-prefills the committed tokens).
  */
 class DecodingStateTest {
+    private static EdgeModels edge;
+    private static CloudModels cloud;
     private static ModelManifest manifest;
     private static Drafter drafter;
     private static Verifier verifier;
@@ -35,14 +39,16 @@ class DecodingStateTest {
     @BeforeAll
     static void load() {
         manifest = TestModels.manifest();
-        drafter = Drafter.load(manifest, 1);
-        verifier = Verifier.load(manifest);
+        edge = EdgeModels.load(manifest);
+        drafter = edge.drafter();
+        cloud = CloudModels.load(manifest);
+        verifier = cloud.verifier();
     }
 
     @AfterAll
     static void close() {
-        drafter.close();
-        verifier.close();
+        edge.close();
+        cloud.close();
     }
 
     private static final SpeculationConfig CONFIG = SpeculationConfig.defaults();

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import sec.inference.AudioFeatures;
+import sec.inference.CloudModels;
+import sec.inference.EdgeModels;
 import sec.inference.FeatureExtractor;
 import sec.inference.TestModels;
 import sec.inference.audio.WavReader;
@@ -27,6 +29,8 @@ import sec.inference.verifier.Verifier;
  */
 class LosslessInvariantTest {
     private static final int PER_LANGUAGE = 50;
+    private static EdgeModels edge;
+    private static CloudModels cloud;
     private static ModelManifest manifest;
     private static Drafter drafter;
     private static Verifier verifier;
@@ -35,16 +39,17 @@ class LosslessInvariantTest {
     @BeforeAll
     static void load() {
         manifest = TestModels.manifest();
-        drafter = Drafter.load(manifest, 1);
-        verifier = Verifier.load(manifest);
-        tokenizer = CaptionTokenizer.load(manifest.tokenizerFile());
+        edge = EdgeModels.load(manifest);
+        drafter = edge.drafter();
+        cloud = CloudModels.load(manifest);
+        verifier = cloud.verifier();
+        tokenizer = edge.tokenizer();
     }
 
     @AfterAll
     static void close() {
-        drafter.close();
-        verifier.close();
-        tokenizer.close();
+        edge.close();
+        cloud.close();
     }
 
     private static Speculator speculator(SpeculationConfig config) {

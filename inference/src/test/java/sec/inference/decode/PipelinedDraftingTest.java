@@ -17,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import sec.inference.AudioFeatures;
+import sec.inference.CloudModels;
+import sec.inference.EdgeModels;
 import sec.inference.TestModels;
 import sec.inference.decode.offline.CaptionResult;
 import sec.inference.decode.offline.Speculator;
@@ -34,6 +36,8 @@ import sec.inference.verifier.Verifier;
  * in flight survives its binary form.
  */
 class PipelinedDraftingTest {
+    private static EdgeModels edge;
+    private static CloudModels cloud;
     private static ModelManifest manifest;
     private static Drafter drafter;
     private static Verifier verifier;
@@ -42,16 +46,17 @@ class PipelinedDraftingTest {
     @BeforeAll
     static void load() {
         manifest = TestModels.manifest();
-        drafter = Drafter.load(manifest, 1);
-        verifier = Verifier.load(manifest);
-        tokenizer = CaptionTokenizer.load(manifest.tokenizerFile());
+        edge = EdgeModels.load(manifest);
+        drafter = edge.drafter();
+        cloud = CloudModels.load(manifest);
+        verifier = cloud.verifier();
+        tokenizer = edge.tokenizer();
     }
 
     @AfterAll
     static void close() {
-        drafter.close();
-        verifier.close();
-        tokenizer.close();
+        edge.close();
+        cloud.close();
     }
 
     /** Every block verified, γ = 3, two blocks ahead. */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sec.inference.EdgeModels;
 import sec.inference.TestModels;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
@@ -18,6 +19,7 @@ import sec.inference.model.ModelManifest;
 
 /** The decoder's state machine driven by hand: verdicts, corrections, timeouts, misuse. */
 class SpeculativeDecoderTest {
+    private static EdgeModels edge;
     private static ModelManifest manifest;
     private static Drafter drafter;
     private static EncodedAudio audio;
@@ -25,13 +27,14 @@ class SpeculativeDecoderTest {
     @BeforeAll
     static void load() {
         manifest = TestModels.manifest();
-        drafter = Drafter.load(manifest, 1);
+        edge = EdgeModels.load(manifest);
+        drafter = edge.drafter();
         audio = drafter.encode(TestModels.firstHeldOut("en"));
     }
 
     @AfterAll
     static void close() {
-        drafter.close();
+        edge.close();
     }
 
     private static SpeculativeDecoder decoder(SpeculationConfig config) {

@@ -6,13 +6,12 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+import sec.inference.EdgeModels;
 import sec.inference.FeatureExtractor;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.offline.CaptionResult;
 import sec.inference.decode.offline.Speculator;
-import sec.inference.drafter.Drafter;
 import sec.inference.model.ModelManifest;
-import sec.inference.text.CaptionTokenizer;
 import sec.operators.BatchingDrafterOperator;
 import sec.operators.DrafterConfig;
 import sec.operators.Utterance;
@@ -32,9 +31,9 @@ public final class EdgeThroughputBench {
     /** {tokens per second, captions} of the core alone over {@code count} utterances, the base ones in turn. */
     public static double[] bare(ModelManifest manifest, List<Utterance> base, int count) {
         SpeculationConfig edge = SpeculationConfig.defaults().withMode(SpeculationConfig.Mode.EDGE);
-        FeatureExtractor fx = FeatureExtractor.of(manifest);
-        try (Drafter drafter = Drafter.load(manifest, 1); CaptionTokenizer tok = CaptionTokenizer.load(manifest)) {
-            Speculator speculator = new Speculator(drafter, null, manifest, tok, edge, null);
+        try (EdgeModels models = EdgeModels.load(manifest)) {
+            FeatureExtractor fx = models.features();
+            Speculator speculator = new Speculator(models.drafter(), null, manifest, models.tokenizer(), edge, null);
             long tokens = 0;
             long first = 0;
             for (int i = 0; i < count; i++) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import sec.inference.CloudModels;
 import sec.inference.TestModels;
 import sec.inference.decode.Decision;
 import sec.inference.decode.SpeculationConfig;
@@ -20,6 +21,7 @@ import sec.inference.model.ModelManifest;
 import sec.inference.verifier.Verifier;
 
 class BatchingVerifierTest {
+    private static CloudModels cloud;
     private static ModelManifest manifest;
     private static Verifier verifier;
     private static VerificationService service;
@@ -28,7 +30,8 @@ class BatchingVerifierTest {
     @BeforeAll
     static void load() {
         manifest = TestModels.manifest();
-        verifier = Verifier.load(manifest);
+        cloud = CloudModels.load(manifest);
+        verifier = cloud.verifier();
         service = new VerificationService(verifier, manifest, SpeculationConfig.defaults());
         tasks = new ArrayList<>();
         JsonNode fixtures = TestModels.json(TestModels.dir().resolve("parity/parity.json")).get("fixtures");
@@ -58,7 +61,7 @@ class BatchingVerifierTest {
 
     @AfterAll
     static void close() {
-        verifier.close();
+        cloud.close();
     }
 
     @Test
