@@ -12,10 +12,7 @@ import sec.inference.decode.offline.Speculator;
 import sec.inference.decode.verify.EmulatedLink;
 import sec.inference.decode.verify.InProcessLink;
 import sec.inference.decode.verify.VerifierLink;
-import sec.inference.drafter.Drafter;
 import sec.inference.model.ModelManifest;
-import sec.inference.text.CaptionTokenizer;
-import sec.inference.verifier.Verifier;
 
 /**
  * Offline captioning with a model bundle: front end, drafter, verifier (loaded only when the mode
@@ -25,11 +22,6 @@ import sec.inference.verifier.Verifier;
 public final class CaptionEngine implements AutoCloseable {
     private final EdgeModels edge;
     private final CloudModels cloud; // null in edge mode
-    private final ModelManifest manifest;
-    private final FeatureExtractor features;
-    private final CaptionTokenizer tokenizer;
-    private final Drafter drafter;
-    private final Verifier verifier;
     private final VerifierLink link;
     private final Speculator speculator;
 
@@ -53,8 +45,7 @@ public final class CaptionEngine implements AutoCloseable {
                 }
             }
             this.link = link;
-            this.speculator = new Speculator(e.drafter(), c == null ? null : c.verifier(), e.manifest(), e.tokenizer(),
-                    config, link);
+            this.speculator = speculator(e, c, config, link);
         } catch (RuntimeException x) {
             e.close();
             if (c != null) {
@@ -64,15 +55,10 @@ public final class CaptionEngine implements AutoCloseable {
         }
         this.edge = e;
         this.cloud = c;
-        this.manifest = e.manifest();
-        this.features = e.features();
-        this.tokenizer = e.tokenizer();
-        this.drafter = e.drafter();
-        this.verifier = c == null ? null : c.verifier();
     }
 
     public ModelManifest manifest() {
-        return manifest;
+        return edge.manifest();
     }
 
     /** Captions one channel of a WAV file; empty when it holds no speech (noise, tones, silence). */
@@ -83,8 +69,8 @@ public final class CaptionEngine implements AutoCloseable {
         } catch (IOException e) {
             throw new InvalidAudioException(wav + ": cannot be read (" + e.getMessage() + ")");
         }
-        AudioFeatures f = features.features(audio, channel, wav.getFileName().toString());
-        manifest.prompt(language); // an unknown language is an error even where there is nothing to caption
+        AudioFeatures f = edge.features().features(audio, channel, wav.getFileName().toString());
+        edge.manifest().prompt(language); // an unknown language is an error even where there is nothing to caption
         return f.speech() ? Optional.of(caption(f, language)) : Optional.empty();
     }
 
@@ -98,16 +84,21 @@ public final class CaptionEngine implements AutoCloseable {
      * engine made with a mode that loaded the verifier, unless {@code config} is edge-only.
      */
     public Speculator speculator(SpeculationConfig config) {
-        return new Speculator(drafter, verifier, manifest, tokenizer, config, link);
+        return speculator(edge, cloud, config, link);
     }
 
     /** A speculator whose verifications go through {@code wrap} of this engine's link (to observe them). */
     public Speculator speculator(SpeculationConfig config, java.util.function.UnaryOperator<VerifierLink> wrap) {
-        return new Speculator(drafter, verifier, manifest, tokenizer, config, wrap.apply(link));
+        return speculator(edge, cloud, config, wrap.apply(link));
     }
 
     public FeatureExtractor features() {
-        return features;
+        return edge.features();
+    }
+
+    private static Speculator speculator(EdgeModels edge, CloudModels cloud, SpeculationConfig config, VerifierLink link) {
+        return new Speculator(edge.drafter(), cloud == null ? null : cloud.verifier(), edge.manifest(), edge.tokenizer(),
+                config, link);
     }
 
     @Override

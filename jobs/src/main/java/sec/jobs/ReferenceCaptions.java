@@ -40,10 +40,7 @@ public final class ReferenceCaptions {
                         if (!f.speech()) {
                             continue; // the drafter captions no noise
                         }
-                        SpeakerBaseline.Value before = heard.value();
-                        if (f.prosody() != null) {
-                            heard.add(f.prosody().stats());
-                        }
+                        SpeakerBaseline.Value before = f.prosody() == null ? null : heard.hear(f.prosody());
                         out.put(call.getKey() + "/" + ch + "/" + s.startMs(),
                                 speculator.caption(f, lang, null, before).tokens());
                     }

@@ -24,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sec.inference.AudioFeatures;
 import sec.inference.EdgeModels;
-import sec.inference.FeatureExtractor;
 import sec.inference.audio.InvalidAudioException;
 import sec.inference.audio.SpeakerBaseline;
 import sec.inference.decode.BlockController;
@@ -38,8 +37,6 @@ import sec.inference.decode.accept.AcceptancePolicy;
 import sec.inference.decode.credit.CreditPolicy;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
-import sec.inference.model.ModelManifest;
-import sec.inference.text.CaptionTokenizer;
 import sec.inference.text.EmotionLexicon;
 import sec.schemas.AcousticContext;
 import sec.schemas.Channel;
@@ -68,10 +65,6 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
 
     private final DrafterConfig config;
     private transient EdgeModels models;
-    private transient ModelManifest manifest;
-    private transient Drafter drafter;
-    private transient CaptionTokenizer tokenizer;
-    private transient FeatureExtractor features;
     private transient EmotionLexicon lexicon;
     private transient AcceptancePolicy acceptance;
     private transient MapState<String, UtteranceDecoding> utterances;
@@ -89,11 +82,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     @Override
     public void open(OpenContext ctx) {
         models = EdgeModels.load(Path.of(config.modelDir()));
-        manifest = models.manifest();
-        drafter = models.drafter();
-        tokenizer = models.tokenizer();
-        features = models.features();
-        lexicon = new EmotionLexicon(manifest.emotions());
+        lexicon = new EmotionLexicon(models.manifest().emotions());
         acceptance = config.speculation().acceptancePolicy();
         utterances = getRuntimeContext().getMapState(new MapStateDescriptor<>("utterance-decodings",
                 StringSerializer.INSTANCE, new UtteranceDecodingSerializer(config.checkpointKvCache())));
@@ -119,7 +108,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     public void processElement1(Utterance u, Context ctx, Collector<EmotionCaption> out) throws Exception {
         AudioFeatures f;
         try {
-            f = features.features(u.samples, manifest.mel().sampleRate(), u.utteranceId);
+            f = models.features().features(u.samples, models.manifest().mel().sampleRate(), u.utteranceId);
         } catch (InvalidAudioException e) {
             LOG.warn("utterance skipped: {}", e.getMessage());
             return;
@@ -129,12 +118,12 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             LOG.debug("{}: not speech, no caption", u.utteranceId);
             return;
         }
-        EncodedAudio audio = drafter.encode(f, heardSoFar(u.channel, f));
+        EncodedAudio audio = models.drafter().encode(f, heardSoFar(u.channel, f));
         ctx.output(CONTEXTS, AcousticContext.newBuilder().setCallId(u.callId).setUtteranceId(u.utteranceId)
                 .setFeatures(ByteBuffer.wrap(audio.context())).setSteps(audio.steps()).setDim(audio.contextDim())
-                .setDtype("int8").setModelId(manifest.name()).build());
-        long[] prompt = manifest.prompt(u.language);
-        DecodingState state = new DecodingState(drafter.start(audio, prompt), prompt,
+                .setDtype("int8").setModelId(models.manifest().name()).build());
+        long[] prompt = models.manifest().prompt(u.language);
+        DecodingState state = new DecodingState(models.drafter().start(audio, prompt), prompt,
                 new BlockController(config.speculation()));
         CreditPolicy credit = credit();
         DraftOutput o = output(ctx, out);
@@ -154,8 +143,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         byte[] kept = speakerBaselines.get(channel);
         SpeakerBaseline b = kept == null ? new SpeakerBaseline()
                 : SpeakerBaseline.read(new DataInputStream(new ByteArrayInputStream(kept)));
-        SpeakerBaseline.Value before = b.value();
-        b.add(f.prosody().stats());
+        SpeakerBaseline.Value before = b.hear(f.prosody());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         b.write(new DataOutputStream(out));
         speakerBaselines.put(channel, out.toByteArray());
@@ -263,7 +251,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     }
 
     private SpeculativeDecoder decoder(UtteranceDecoding ud, CreditPolicy credit) {
-        return new SpeculativeDecoder(drafter, config.speculation(), acceptance, manifest.eos(), ud.state, credit);
+        return new SpeculativeDecoder(models.drafter(), config.speculation(), acceptance, models.manifest().eos(), ud.state, credit);
     }
 
     /**
@@ -352,7 +340,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
     }
 
     Drafter drafter() {
-        return drafter;
+        return models.drafter();
     }
 
     /** The function's own context as a {@link DraftOutput}. */
@@ -413,7 +401,7 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
         return VerifyRequest.newBuilder().setCallId(ud.utterance.callId).setUtteranceId(ud.utterance.utteranceId)
                 .setBlockId(ud.state.blockId()).setEpoch(ud.state.epoch()).setPrefixLength(prefix.size())
                 .setPrefixTokens(prefix).setDraftTokens(draft).setDraftEntropies(ents).setLanguage(ud.utterance.language)
-                .setDrafterModelId(manifest.name()).setVerifierModelId(manifest.name()).setSentAtMs(now).build();
+                .setDrafterModelId(models.manifest().name()).setVerifierModelId(models.manifest().name()).setSentAtMs(now).build();
     }
 
     private EmotionCaption caption(UtteranceDecoding ud, boolean isFinal, long now) {
@@ -425,12 +413,12 @@ public class SpeculativeDrafter extends KeyedCoProcessFunction<String, Utterance
             tokenIds.add((int) ids[i]);
             who.add(Provenance.valueOf(t.provenance()[i].name()));
         }
-        String text = tokenizer.decode(ids);
+        String text = models.tokenizer().decode(ids);
         return EmotionCaption.newBuilder().setCallId(ud.utterance.callId).setUtteranceId(ud.utterance.utteranceId)
                 .setChannel(Channel.valueOf(ud.utterance.channel)).setStartMs(ud.utterance.startMs).setEndMs(ud.utterance.endMs)
                 .setLanguage(ud.utterance.language).setText(text).setTokenIds(tokenIds).setProvenance(who)
                 .setEmotion(lexicon.find(text).orElse(null)).setFinal$(isFinal).setDrafted(t.drafted())
                 .setSent(t.sent()).setAccepted(t.accepted()).setCorrected(t.corrected()).setTimeouts(t.timeouts())
-                .setCaptionLatencyMs(now - ud.receivedAtMs).setDrafterModelId(manifest.name()).build();
+                .setCaptionLatencyMs(now - ud.receivedAtMs).setDrafterModelId(models.manifest().name()).build();
     }
 }

@@ -55,6 +55,17 @@ public final class SpeakerBaseline {
         add(prosody.stats());
     }
 
+    /**
+     * The baseline an utterance is read against, then the utterance joins it: the value before
+     * {@code prosody} (null for the speaker's first), as the edge job and its reference captions
+     * both take it.
+     */
+    public Value hear(Prosody prosody) {
+        Value before = value();
+        add(prosody);
+        return before;
+    }
+
     /** The running means, or null before the first utterance. */
     public Value value() {
         if (utterances == 0) {

@@ -114,10 +114,6 @@ public record SpeculationConfig(
         return toBuilder().tau(t).build();
     }
 
-    public SpeculationConfig withTauEmotion(double t) {
-        return toBuilder().tauEmotion(t).build();
-    }
-
     public SpeculationConfig withGamma(GammaPolicy p, int fixed) {
         return toBuilder().gammaPolicy(p).gammaFixed(fixed).build();
     }

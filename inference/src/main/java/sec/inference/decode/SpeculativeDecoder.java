@@ -355,7 +355,6 @@ public final class SpeculativeDecoder {
         return n >= config.maxTokens();
     }
 
-    /** Prompt, committed tokens, then the first {@code blocks} blocks drafted ahead. */
     /** The caption position the next drafted block starts at: after the committed tokens and those drafted ahead. */
     private int nextPosition() {
         int at = trace.length();
@@ -365,6 +364,7 @@ public final class SpeculativeDecoder {
         return at;
     }
 
+    /** Prompt, committed tokens, then the first {@code blocks} blocks drafted ahead. */
     private long[] prefixWithPrompt(int blocks) {
         int len = prompt.length + trace.length();
         for (int i = 0; i < blocks; i++) {

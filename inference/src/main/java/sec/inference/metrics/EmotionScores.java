@@ -43,6 +43,27 @@ public record EmotionScores(List<String> labels, int[][] confusion) {
         return n;
     }
 
+    /** The confusion matrix's columns: the labels, then {@link #NONE}. */
+    public List<String> columns() {
+        List<String> cols = new ArrayList<>(labels);
+        cols.add(NONE);
+        return cols;
+    }
+
+    /** Captions whose truth is {@code label}. */
+    public int truths(String label) {
+        int i = labels.indexOf(label);
+        return i < 0 ? 0 : truths(i);
+    }
+
+    private int truths(int k) {
+        int n = 0;
+        for (int v : confusion[k]) {
+            n += v;
+        }
+        return n;
+    }
+
     public int correct(String label) {
         int i = labels.indexOf(label);
         return i < 0 ? 0 : confusion[i][i];
@@ -63,11 +84,8 @@ public record EmotionScores(List<String> labels, int[][] confusion) {
         double sum = 0;
         int present = 0;
         for (int k = 0; k < labels.size(); k++) {
-            int truths = 0;
+            int truths = truths(k);
             int named = 0;
-            for (int j = 0; j <= labels.size(); j++) {
-                truths += confusion[k][j];
-            }
             for (int[] row : confusion) {
                 named += row[k];
             }

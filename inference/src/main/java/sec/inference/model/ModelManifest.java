@@ -115,7 +115,7 @@ public final class ModelManifest {
         this.emotions = java.util.Collections.unmodifiableMap(lex);
         java.util.Set<Long> ids = new java.util.HashSet<>();
         root.path("emotion_tokens").forEach(t -> ids.add(t.asLong()));
-        this.emotionTokens = java.util.Set.copyOf(ids); // in the bundle's order (reports list emotions so)
+        this.emotionTokens = java.util.Set.copyOf(ids);
     }
 
     /** Reads {@code model.json} from a bundle directory and checks that every file it names exists. */

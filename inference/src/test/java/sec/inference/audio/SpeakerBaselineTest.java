@@ -41,6 +41,14 @@ class SpeakerBaselineTest {
     }
 
     @Test
+    void anUtteranceIsHeardAgainstTheBaselineBeforeIt() {
+        SpeakerBaseline b = new SpeakerBaseline();
+        assertNull(b.hear(new Prosody(stats(4.0, -20.0, true), new float[0][2])), "a speaker's first utterance has none");
+        assertEquals(new SpeakerBaseline.Value(4.0, -20.0), b.hear(new Prosody(stats(10.0, -26.0, true), new float[0][2])));
+        assertEquals(new SpeakerBaseline.Value(7.0, -23.0), b.value(), "and then it joins the baseline");
+    }
+
+    @Test
     void keepsRunningMeans() {
         SpeakerBaseline b = new SpeakerBaseline();
         b.add(stats(4.0, -20.0, true));

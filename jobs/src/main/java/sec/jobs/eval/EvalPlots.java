@@ -74,8 +74,7 @@ final class EvalPlots {
     /** Rows: the emotion spoken; columns: the emotion the caption names ("none": no emotion word). */
     static HeatMapChart confusion(VariantScores s) {
         EmotionScores e = s.emotion();
-        List<String> named = new ArrayList<>(e.labels());
-        named.add(EmotionScores.NONE);
+        List<String> named = e.columns();
         HeatMapChart c = new HeatMapChartBuilder().width(820).height(640)
                 .title("Emotion named by " + s.variant() + " (" + s.lang() + "): " + String.format(java.util.Locale.ROOT,
                         "%.1f %% right", e.accuracy()))

@@ -69,9 +69,7 @@ public final class EvalReport {
                     s.emotion().correctPerLabel().forEach(per::put);
                     ObjectNode conf = o.putObject("emotion_confusion");
                     conf.putPOJO("rows", s.emotion().labels());
-                    List<String> cols = new ArrayList<>(s.emotion().labels());
-                    cols.add(EmotionScores.NONE);
-                    conf.putPOJO("columns", cols);
+                    conf.putPOJO("columns", s.emotion().columns());
                     conf.putPOJO("counts", s.emotion().confusion());
                 }
                 num(o, "bleu1", s.quality().bleu1(), 2);
@@ -154,8 +152,8 @@ public final class EvalReport {
                 b.append("\nEmotion named correctly, per emotion (recordings of it: ");
                 EmotionScores first = rows.get(0).emotion();
                 List<String> counts = new ArrayList<>();
-                for (int i = 0; i < first.labels().size(); i++) {
-                    counts.add(first.labels().get(i) + " " + java.util.Arrays.stream(first.confusion()[i]).sum());
+                for (String label : first.labels()) {
+                    counts.add(label + " " + first.truths(label));
                 }
                 b.append(String.join(", ", counts)).append(")\n\n| variant | ").append(String.join(" | ", first.labels()))
                         .append(" |\n|---|").append("---|".repeat(first.labels().size())).append('\n');
