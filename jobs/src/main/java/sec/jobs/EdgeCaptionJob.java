@@ -17,7 +17,6 @@ import sec.operators.AlertRule;
 import sec.operators.DrafterConfig;
 import sec.operators.EmotionAlerter;
 import sec.operators.SegmenterConfig;
-import sec.operators.BatchingDrafterOperator;
 import sec.operators.SpeculativeDrafter;
 import sec.operators.Utterance;
 import sec.operators.UtteranceSegmenter;
@@ -49,7 +48,7 @@ public final class EdgeCaptionJob {
         SingleOutputStreamOperator<EmotionCaption> captions = utterances
                 .keyBy(u -> u.callId)
                 .connect(verdicts.keyBy(Verdict::getCallId))
-                .transform("speculative-drafter", TypeInformation.of(EmotionCaption.class), new BatchingDrafterOperator(drafter))
+                .transform("speculative-drafter", TypeInformation.of(EmotionCaption.class), new SpeculativeDrafter(drafter))
                 .uid("speculative-drafter");
         captions.sinkTo(sinks.captions()).name("captions").uid("captions-sink");
         captions.keyBy(EmotionCaption::getCallId).process(new EmotionAlerter(rules)).name("emotion-alerts").uid("emotion-alerts")

@@ -1,15 +1,14 @@
 package sec.operators;
 
+import sec.schemas.AcousticContext;
 import sec.schemas.EmotionCaption;
 import sec.schemas.VerifyRequest;
 
-/**
- * Where the drafter's records and deadline timers go: the function's own context while it handles a
- * record, or the batching operator's outputs when it drafts several calls together
- * ({@link BatchingDrafterOperator}).
- */
+/** Where {@link CallDrafting} sends the drafter operator's records and deadline timers: the operator's outputs. */
 interface DraftOutput {
     long now();
+
+    void context(AcousticContext c);
 
     void request(VerifyRequest r);
 

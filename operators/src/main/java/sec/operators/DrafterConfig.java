@@ -4,7 +4,7 @@ import java.io.Serializable;
 import sec.inference.decode.SpeculationConfig;
 
 /**
- * Settings of the {@link SpeculativeDrafter}: the model bundle (a directory every TaskManager can
+ * Settings of the {@link SpeculativeDrafter} operator: the model bundle (a directory every TaskManager can
  * read), the decoding settings, how long a block waits for its verdict
  * ({@code drafter.verdict-deadline-ms}), whether partial captions are emitted
  * ({@code drafter.partial-captions}), whether the KV cache goes into checkpoints
@@ -12,7 +12,7 @@ import sec.inference.decode.SpeculationConfig;
  * many utterances of one call may wait for the cloud at once ({@code drafter.max-open-utterances};
  * past it the oldest is finished on the edge, so a call's state stays bounded when the cloud is slow;
  * 32 at ~65 KB each is ~2 MB per call, and leaves room for a whole call replayed at once after an outage),
- * and how many calls' blocks the {@link BatchingDrafterOperator} drafts together ({@code drafter.batch-calls};
+ * and how many calls' blocks it drafts together ({@code drafter.batch-calls};
  * 1: each call at once) and how long it holds a call for a fuller batch ({@code drafter.batch-delay-ms}).
  */
 public record DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs,

@@ -11,13 +11,13 @@ import java.util.List;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.runtime.state.StateObject;
-import org.apache.flink.streaming.api.operators.co.KeyedCoProcessOperator;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import sec.inference.AudioFeatures;
@@ -38,7 +38,13 @@ import sec.schemas.Provenance;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 
-/** The drafter operator driven by hand, with verdicts from the real verifier. */
+/**
+ * The drafter operator driven by hand, with verdicts from the real verifier, at a batch of one call
+ * (drafted at once) and of 16 (held, drafted when the batch's delay has passed, here 0 ms: every
+ * input below is followed by the processing-time step that drafts what it held).
+ */
+@ParameterizedClass(name = "drafter.batch-calls {0}")
+@ValueSource(ints = {1, 16})
 class SpeculativeDrafterTest {
     private static final long DEADLINE_MS = 2_000;
     private static final SpeculationConfig SPEC = SpeculationConfig.builder().tau(0.3).build();
@@ -48,8 +54,13 @@ class SpeculativeDrafterTest {
     private static VerificationService service;
     private static float[] samples;
 
+    private final int batchCalls;
     private KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness;
     private int requestsSeen;
+
+    SpeculativeDrafterTest(int batchCalls) {
+        this.batchCalls = batchCalls;
+    }
 
     @BeforeAll
     static void load() throws Exception {
@@ -76,21 +87,48 @@ class SpeculativeDrafterTest {
         requestsSeen = 0;
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
+    private KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
             boolean checkpointKvCache) throws Exception {
         return harness(SPEC, checkpointKvCache);
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
+    private KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
             SpeculationConfig spec, boolean checkpointKvCache) throws Exception {
         return harness(new DrafterConfig(MODELS.resolve("bundled").toString(), spec, DEADLINE_MS, true,
                 checkpointKvCache));
     }
 
-    private static KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
+    private KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> harness(
             DrafterConfig config) throws Exception {
-        return new KeyedTwoInputStreamOperatorTestHarness<>(new KeyedCoProcessOperator<>(new SpeculativeDrafter(config)),
+        return new KeyedTwoInputStreamOperatorTestHarness<>(new SpeculativeDrafter(config.withBatch(batchCalls, 0)),
                 u -> u.callId, v -> v.getCallId(), Types.STRING);
+    }
+
+    /** An utterance at {@code t}, then whatever it left held drafted. */
+    private void in1(Utterance u, long t) throws Exception {
+        harness.processElement1(u, t);
+        drafted();
+    }
+
+    private void in2(Verdict v, long t) throws Exception {
+        harness.processElement2(v, t);
+        drafted();
+    }
+
+    /** Processing time moves to {@code t}: deadlines fire, and what they left held is drafted. */
+    private void time(long t) throws Exception {
+        harness.setProcessingTime(t);
+        drafted();
+    }
+
+    /** The batch's delay (0 ms) passes: held calls are drafted. */
+    private void drafted() throws Exception {
+        harness.setProcessingTime(harness.getProcessingTime());
+    }
+
+    private void assertNothingLeftBut(int keyedStateEntries, String what) {
+        assertEquals(keyedStateEntries, harness.numKeyedStateEntries(), what);
+        assertEquals(0, harness.numProcessingTimeTimers(), "no deadline timers left");
     }
 
     private static long[] coreCaption() throws Exception {
@@ -124,10 +162,10 @@ class SpeculativeDrafterTest {
 
     @Test
     void captionEqualsTheInferenceCoreAndStateIsGoneAfterwards() throws Exception {
-        harness.processElement1(utterance(), 0);
+        in1(utterance(), 0);
         AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
         for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
-            harness.processElement2(verdict(ctx, r), 0);
+            in2(verdict(ctx, r), 0);
         }
         List<EmotionCaption> out = harness.extractOutputValues();
         assertEquals(1, out.size());
@@ -144,8 +182,7 @@ class SpeculativeDrafterTest {
             assertEquals(direct.sent(), c.getSent());
         }
         assertTrue(c.getEmotion() != null, c.getText());
-        assertEquals(1, harness.numKeyedStateEntries(), "after the caption, only the speaker's baseline");
-        assertEquals(0, harness.numProcessingTimeTimers(), "no timers after the caption");
+        assertNothingLeftBut(1, "after the caption, only the speaker's baseline");
         assertTrue(side(SpeculativeDrafter.PARTIALS).size() > 0);
     }
 
@@ -161,10 +198,10 @@ class SpeculativeDrafterTest {
         harness = harness(checkpointKvCache);
         harness.setProcessingTime(0);
         harness.open();
-        harness.processElement1(utterance(), 0);
+        in1(utterance(), 0);
         AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
         VerifyRequest first = nextRequest();
-        harness.processElement2(verdict(ctx, first), 0);
+        in2(verdict(ctx, first), 0);
         VerifyRequest waiting = nextRequest();
         assertTrue(waiting != null, "a second block waits for its verdict at the checkpoint");
         OperatorSubtaskState snapshot = harness.snapshot(1, 10);
@@ -178,21 +215,20 @@ class SpeculativeDrafterTest {
         harness.initializeState(snapshot);
         harness.open();
         requestsSeen = 0;
-        harness.processElement2(verdict(ctx, waiting), 20);
+        in2(verdict(ctx, waiting), 20);
         for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
-            harness.processElement2(verdict(ctx, r), 20);
+            in2(verdict(ctx, r), 20);
         }
         List<EmotionCaption> out = harness.extractOutputValues();
         assertEquals(1, out.size(), "one caption after the restore");
         assertArrayEquals(coreCaption(), out.get(0).getTokenIds().stream().mapToLong(Integer::longValue).toArray());
         assertEquals(0, out.get(0).getTimeouts());
-        assertEquals(1, harness.numKeyedStateEntries(), "only the speaker's baseline");
-        assertEquals(0, harness.numProcessingTimeTimers());
+        assertNothingLeftBut(1, "only the speaker's baseline");
     }
 
     /** Starts the utterance and returns the verifier's verdict on its first sent block (not yet delivered). */
     private Verdict startAndAnswerTheFirstBlock() throws Exception {
-        harness.processElement1(utterance(), 0);
+        in1(utterance(), 0);
         return verdict(side(SpeculativeDrafter.CONTEXTS).get(0), nextRequest());
     }
 
@@ -201,11 +237,11 @@ class SpeculativeDrafterTest {
         Verdict good = startAndAnswerTheFirstBlock();
         Verdict stale = Verdict.newBuilder(good).setEpoch(good.getEpoch() - 1).setAccepted(0).setCorrection(5).build();
         Verdict otherBlock = Verdict.newBuilder(good).setBlockId(good.getBlockId() + 7).build();
-        harness.processElement2(stale, 0);
-        harness.processElement2(otherBlock, 0);
+        in2(stale, 0);
+        in2(otherBlock, 0);
         assertEquals(1, side(SpeculativeDrafter.REQUESTS).size(), "nothing moved");
         assertEquals(0, harness.extractOutputValues().size());
-        harness.processElement2(good, 0);
+        in2(good, 0);
         assertTrue(side(SpeculativeDrafter.REQUESTS).size() > 1 || harness.extractOutputValues().size() == 1,
                 "the right verdict moves the caption on");
     }
@@ -219,21 +255,21 @@ class SpeculativeDrafterTest {
     void misroutedAndGarbageVerdictsNeverReachAnotherCallsCaption() throws Exception {
         Utterance u7 = utterance();
         Utterance u8 = new Utterance("call-8", "CUSTOMER", "en", 1000, 1000 + samples.length / 8, samples);
-        harness.processElement1(u7, 0);
-        harness.processElement1(u8, 0);
+        in1(u7, 0);
+        in1(u8, 0);
         List<AcousticContext> ctxs = side(SpeculativeDrafter.CONTEXTS);
         int garbageLength = -1;
         for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
             AcousticContext ctx = ctxs.get(r.getCallId().equals("call-7") ? 0 : 1);
             Verdict right = verdict(ctx, r);
             if (r.getCallId().equals("call-8")) {
-                harness.processElement2(Verdict.newBuilder(right).setCallId("call-7").setAccepted(0).setCorrection(5).build(), 0);
+                in2(Verdict.newBuilder(right).setCallId("call-7").setAccepted(0).setCorrection(5).build(), 0);
             } else if (garbageLength < 0) {
                 garbageLength = r.getDraftTokens().size();
-                harness.processElement2(Verdict.newBuilder(right).setAccepted(99).setCorrection(100_000).build(), 0);
+                in2(Verdict.newBuilder(right).setAccepted(99).setCorrection(100_000).build(), 0);
                 continue;
             }
-            harness.processElement2(right, 0);
+            in2(right, 0);
         }
         List<EmotionCaption> out = harness.extractOutputValues();
         assertEquals(2, out.size());
@@ -248,7 +284,7 @@ class SpeculativeDrafterTest {
         assertTrue(garbageLength > 0);
         assertEquals(garbageLength, c7.getTimeouts(), "the garbage-answered block is kept as drafted, unverified");
         assertEquals(garbageLength, c7.getProvenance().stream().filter(p -> p == Provenance.UNVERIFIED_TIMEOUT).count());
-        assertEquals(2, harness.numKeyedStateEntries(), "only each call's speaker baseline");
+        assertNothingLeftBut(2, "only each call's speaker baseline");
     }
 
     /** A silent cloud and a call that keeps talking: its open utterances stay at the limit, the oldest finished on the edge. */
@@ -259,8 +295,8 @@ class SpeculativeDrafterTest {
         harness.setProcessingTime(0);
         harness.open();
         for (int i = 0; i < 4; i++) {
-            harness.setProcessingTime(i);
-            harness.processElement1(new Utterance("call-9", "CUSTOMER", "en", 1000 + 20_000L * i,
+            time(i);
+            in1(new Utterance("call-9", "CUSTOMER", "en", 1000 + 20_000L * i,
                     1000 + 20_000L * i + samples.length / 8, samples), i);
         }
         List<EmotionCaption> out = harness.extractOutputValues();
@@ -279,29 +315,30 @@ class SpeculativeDrafterTest {
     @Test
     void aVerdictAfterTheDeadlineChangesNothing() throws Exception {
         Verdict late = startAndAnswerTheFirstBlock();
-        harness.setProcessingTime(DEADLINE_MS);
+        time(DEADLINE_MS);
         int requestsAfterTimeout = side(SpeculativeDrafter.REQUESTS).size();
         int partialsAfterTimeout = side(SpeculativeDrafter.PARTIALS).size();
-        harness.processElement2(late, 0);
+        in2(late, 0);
         assertEquals(requestsAfterTimeout, side(SpeculativeDrafter.REQUESTS).size(), "nothing drafted for it");
         assertEquals(partialsAfterTimeout, side(SpeculativeDrafter.PARTIALS).size(), "the caption did not move");
         long now = DEADLINE_MS;
         while (harness.extractOutputValues().isEmpty() && now < 200 * DEADLINE_MS) {
             now += DEADLINE_MS;
-            harness.setProcessingTime(now);
+            time(now);
         }
         EmotionCaption c = harness.extractOutputValues().get(0);
         assertEquals(c.getSent(), c.getTimeouts(), "every sent block, the late-answered one too, stayed unverified");
         assertEquals(0, c.getAccepted());
+        assertNothingLeftBut(1, "only the speaker's baseline");
     }
 
     @Test
     void withoutVerdictsTheCaptionComesUnverifiedWithinTheDeadline() throws Exception {
-        harness.processElement1(utterance(), 0);
+        in1(utterance(), 0);
         long now = 0;
         while (harness.extractOutputValues().isEmpty() && now < 200 * DEADLINE_MS) {
             now += DEADLINE_MS;
-            harness.setProcessingTime(now);
+            time(now);
         }
         List<EmotionCaption> out = harness.extractOutputValues();
         assertEquals(1, out.size());
@@ -311,7 +348,7 @@ class SpeculativeDrafterTest {
         assertEquals(c.getSent(), c.getTimeouts());
         int rounds = side(SpeculativeDrafter.REQUESTS).size();
         assertTrue(now <= rounds * DEADLINE_MS, "each block waited one deadline: " + now + " ms for " + rounds + " blocks");
-        assertEquals(1, harness.numKeyedStateEntries(), "only the speaker's baseline");
+        assertNothingLeftBut(1, "only the speaker's baseline");
     }
 
     /**
@@ -339,8 +376,8 @@ class SpeculativeDrafterTest {
         harness.setProcessingTime(0);
         harness.open();
         requestsSeen = 0;
-        harness.processElement1(utterance(), 0);
-        harness.processElement1(new Utterance("call-7", "AGENT", "en", 9000, 9000 + samples.length / 8, samples), 0);
+        in1(utterance(), 0);
+        in1(new Utterance("call-7", "AGENT", "en", 9000, 9000 + samples.length / 8, samples), 0);
         AcousticContext ctx = side(SpeculativeDrafter.CONTEXTS).get(0);
         List<VerifyRequest> waiting = new ArrayList<>();
         int maxWaiting = 0;
@@ -363,15 +400,14 @@ class SpeculativeDrafterTest {
             if (waiting.isEmpty()) {
                 break;
             }
-            harness.processElement2(verdict(ctx, waiting.remove(0)), 20);
+            in2(verdict(ctx, waiting.remove(0)), 20);
         }
         assertTrue(maxWaiting >= 3, "several requests were in flight at once: " + maxWaiting);
         assertTrue(!restore || restored);
         List<EmotionCaption> out = harness.extractOutputValues();
         assertEquals(2, out.size(), "one caption per utterance");
         assertEquals(0, out.get(0).getTimeouts() + out.get(1).getTimeouts());
-        assertEquals(2, harness.numKeyedStateEntries(), "only the call's credit and the speaker's baseline are left");
-        assertEquals(0, harness.numProcessingTimeTimers());
+        assertNothingLeftBut(2, "only the call's credit and the speaker's baseline are left");
         List<Long> tokens = new ArrayList<>();
         for (EmotionCaption c : out) {
             c.getTokenIds().forEach(t -> tokens.add((long) t));
@@ -390,14 +426,13 @@ class SpeculativeDrafterTest {
             noise[i] = (float) (0.2 * r.nextGaussian());
             tone[i] = (float) (0.3 * Math.sin(2 * Math.PI * 440 * i / 8000.0));
         }
-        harness.processElement1(new Utterance("call-7", "CUSTOMER", "en", 0, 2000, noise), 0);
-        harness.processElement1(new Utterance("call-7", "AGENT", "en", 0, 2000, tone), 0);
+        in1(new Utterance("call-7", "CUSTOMER", "en", 0, 2000, noise), 0);
+        in1(new Utterance("call-7", "AGENT", "en", 0, 2000, tone), 0);
         assertEquals(0, harness.extractOutputValues().size(), "no caption");
         assertEquals(0, side(SpeculativeDrafter.CONTEXTS).size(), "nothing sent to the cloud");
         assertEquals(0, harness.numKeyedStateEntries(), "no state: noise is not the speaker's voice");
-        var op = (KeyedCoProcessOperator<?, ?, ?, ?>) harness.getOperator();
-        assertEquals(2, ((SpeculativeDrafter) op.getUserFunction()).utterancesWithoutSpeech());
-        harness.processElement1(utterance(), 0); // speech on the same call still is captioned
+        assertEquals(2, ((SpeculativeDrafter) harness.getOperator()).utterancesWithoutSpeech());
+        in1(utterance(), 0); // speech on the same call still is captioned
         assertEquals(1, side(SpeculativeDrafter.CONTEXTS).size());
     }
 
@@ -408,15 +443,15 @@ class SpeculativeDrafterTest {
     @Test
     void theSpeakersBaselineFromEarlierUtterancesConditionsTheNext() throws Exception {
         float[] second = secondSpeech();
-        harness.processElement1(utterance(), 0);
+        in1(utterance(), 0);
         OperatorSubtaskState snapshot = harness.snapshot(1, 10);
         harness.close();
         harness = harness(true);
         harness.setProcessingTime(10);
         harness.initializeState(snapshot);
         harness.open();
-        harness.processElement1(new Utterance("call-7", "CUSTOMER", "en", 9000, 9000 + second.length / 8, second), 10);
-        harness.processElement1(new Utterance("call-7", "AGENT", "en", 9000, 9000 + second.length / 8, second), 10);
+        in1(new Utterance("call-7", "CUSTOMER", "en", 9000, 9000 + second.length / 8, second), 10);
+        in1(new Utterance("call-7", "AGENT", "en", 9000, 9000 + second.length / 8, second), 10);
         List<AcousticContext> contexts = side(SpeculativeDrafter.CONTEXTS);
         assertEquals(2, contexts.size());
         FeatureExtractor fx = FeatureExtractor.of(manifest);
@@ -431,6 +466,39 @@ class SpeculativeDrafterTest {
             assertArrayEquals(withBaseline, bytes(contexts.get(0)), "CUSTOMER: encoded against the first utterance");
             assertArrayEquals(without, bytes(contexts.get(1)), "AGENT: its first utterance, no baseline");
         }
+    }
+
+    /**
+     * State from before the drafter became one operator: a snapshot the keyed function under its
+     * batching operator (commit 53daa36, batch 16, τ 0.3, 60 s deadline) took with one block waiting,
+     * and the caption that build finished it with. Restored here, the same verdicts finish the same
+     * caption. The state holds the drafter's encoder output and KV cache, so it belongs to the bundle
+     * it was drafted with; after a retrain the check does not apply and is skipped.
+     */
+    @Test
+    void aSnapshotFromBeforeTheOneOperatorRestoresToTheSameCaption() throws Exception {
+        Path dir = Path.of(getClass().getResource("/savepoints").toURI());
+        List<String> before = Files.readAllLines(dir.resolve("drafter-mid-call.caption"));
+        org.junit.jupiter.api.Assumptions.assumeTrue(before.get(0).equals(manifest.name()),
+                "snapshot from bundle " + before.get(0) + ", bundled is " + manifest.name());
+        AcousticContext ctx = AcousticContext.fromByteBuffer(java.nio.ByteBuffer.wrap(Files.readAllBytes(dir.resolve("drafter-mid-call.context.avro"))));
+        VerifyRequest waiting = VerifyRequest.fromByteBuffer(java.nio.ByteBuffer.wrap(Files.readAllBytes(dir.resolve("drafter-mid-call.request.avro"))));
+        harness.close();
+        harness = harness(new DrafterConfig(MODELS.resolve("bundled").toString(), SPEC, 60_000, true, true));
+        harness.setProcessingTime(30);
+        harness.initializeState(org.apache.flink.streaming.util.OperatorSnapshotUtil.readStateHandle(
+                dir.resolve("drafter-mid-call.snapshot").toString()));
+        harness.open();
+        assertEquals(1, harness.numProcessingTimeTimers(), "the waiting block's deadline came back");
+        in2(verdict(ctx, waiting), 30);
+        for (VerifyRequest r = nextRequest(); r != null; r = nextRequest()) {
+            in2(verdict(ctx, r), 30);
+        }
+        List<EmotionCaption> out = harness.extractOutputValues();
+        assertEquals(1, out.size());
+        assertEquals(before.get(1), out.get(0).getTokenIds().toString(), out.get(0).getText());
+        assertEquals(0, out.get(0).getTimeouts());
+        assertNothingLeftBut(1, "only the speaker's baseline");
     }
 
     private static byte[] bytes(AcousticContext c) {

@@ -74,11 +74,6 @@ public final class DecodingState {
         return epoch;
     }
 
-    /** Whether a verdict for this block and epoch is one a waiting block expects. */
-    public boolean expects(int verdictBlockId, int verdictEpoch) {
-        return find(verdictBlockId, verdictEpoch) != null;
-    }
-
     AheadBlock find(int id, int ep) {
         for (AheadBlock a : ahead) {
             if (a.sent && a.verdict == null && a.blockId == id && a.epoch == ep) {

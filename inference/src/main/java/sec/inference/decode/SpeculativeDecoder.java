@@ -227,25 +227,20 @@ public final class SpeculativeDecoder {
     }
 
     /**
-     * A verdict for a sent block; one for a block that is no longer waiting (discarded by a
-     * rollback, timed out, or unknown) is ignored. A verdict that does not fit its block
-     * ({@link #fits}) settles the block as if no verdict had come: committed as drafted, marked
-     * UNVERIFIED_TIMEOUT. Returns whether the verdict named a waiting block.
+     * A verdict for a sent block. One for a block that is no longer waiting (discarded by a
+     * rollback, timed out, or unknown) changes nothing: STALE. One that does not fit its block
+     * ({@link Decision#fits}) settles the block as if no verdict had come, committed as drafted and
+     * marked UNVERIFIED_TIMEOUT: UNUSABLE.
      */
-    public boolean applyVerdict(int blockId, int epoch, Decision d) {
+    public VerdictOutcome applyVerdict(int blockId, int epoch, Decision d) {
         AheadBlock a = state.find(blockId, epoch);
         if (a == null) {
-            return false;
+            return VerdictOutcome.STALE;
         }
-        a.verdict = d.fits(a.block.length(), drafter.vocabSize()) ? d : UNUSABLE;
+        boolean fits = d.fits(a.block.length(), drafter.vocabSize());
+        a.verdict = fits ? d : UNUSABLE;
         resolve();
-        return true;
-    }
-
-    /** Whether a verdict for this waiting block would be used (see {@link Decision#fits}). */
-    public boolean fits(int blockId, int epoch, Decision d) {
-        AheadBlock a = state.find(blockId, epoch);
-        return a != null && d.fits(a.block.length(), drafter.vocabSize());
+        return fits ? VerdictOutcome.APPLIED : VerdictOutcome.UNUSABLE;
     }
 
     /** No verdict in time for the oldest waiting block: it is committed as drafted, marked so. */

@@ -82,15 +82,15 @@ class PipelinedDraftingTest {
         assertEquals(3, d.state().inFlight());
         assertThrows(IllegalStateException.class, d::draftBlock);
 
-        assertTrue(d.applyVerdict(2, 0, new Decision(3, Decision.NONE, Decision.NONE)), "out of order: kept");
+        assertEquals(VerdictOutcome.APPLIED, d.applyVerdict(2, 0, new Decision(3, Decision.NONE, Decision.NONE)), "out of order: kept");
         assertEquals(0, d.trace().length(), "nothing commits before the oldest block's verdict");
         long replacement = first.tokens()[1] == 10 ? 11 : 10;
-        assertTrue(d.applyVerdict(1, 0, new Decision(1, (int) replacement, Decision.NONE)));
+        assertEquals(VerdictOutcome.APPLIED, d.applyVerdict(1, 0, new Decision(1, (int) replacement, Decision.NONE)));
         assertArrayEquals(new long[] {first.tokens()[0], replacement}, d.trace().tokens());
         assertNull(d.pending(), "the blocks drafted after the rejected one are gone");
         assertEquals(1, d.state().epoch());
         assertEquals(6, d.trace().discarded());
-        assertFalse(d.applyVerdict(3, 0, new Decision(3, Decision.NONE, Decision.NONE)), "stale verdict dropped");
+        assertEquals(VerdictOutcome.STALE, d.applyVerdict(3, 0, new Decision(3, Decision.NONE, Decision.NONE)), "stale verdict dropped");
         assertEquals(2, d.trace().length());
         assertNotNull(d.draftBlock(), "drafting goes on from the correction (KV cache rolled back)");
     }

@@ -2,7 +2,6 @@ package sec.inference.decode;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,8 +81,8 @@ class SpeculativeDecoderTest {
                 new Decision(1, -7, Decision.NONE), new Decision(1, Decision.NONE, vocab + 1000)}) {
             SpeculativeDecoder d = decoder(everyBlockVerified());
             DraftBlock block = d.draftBlock();
-            assertFalse(d.fits(d.state().blockId(), d.state().epoch(), garbage), garbage.toString());
-            assertTrue(d.applyVerdict(d.state().blockId(), d.state().epoch(), garbage));
+            assertEquals(VerdictOutcome.UNUSABLE, d.applyVerdict(d.state().blockId(), d.state().epoch(), garbage),
+                    garbage.toString());
             assertEquals(block.length(), d.trace().length(), garbage.toString());
             assertEquals(0, d.trace().accepted());
             assertEquals(block.length(), d.trace().timeouts(), "marked unverified");

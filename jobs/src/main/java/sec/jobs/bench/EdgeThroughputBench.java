@@ -12,8 +12,8 @@ import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.offline.CaptionResult;
 import sec.inference.decode.offline.Speculator;
 import sec.inference.model.ModelManifest;
-import sec.operators.BatchingDrafterOperator;
 import sec.operators.DrafterConfig;
+import sec.operators.SpeculativeDrafter;
 import sec.operators.Utterance;
 import sec.schemas.EmotionCaption;
 import sec.schemas.Verdict;
@@ -62,7 +62,7 @@ public final class EdgeThroughputBench {
         DrafterConfig config = DrafterConfig.defaults(bundle, SpeculationConfig.defaults().withMode(SpeculationConfig.Mode.EDGE))
                 .withBatch(batchCalls, DrafterConfig.DEFAULT_BATCH_DELAY_MS);
         DataStream<EmotionCaption> captions = in.keyBy(u -> u.callId).connect(noVerdicts.keyBy(Verdict::getCallId))
-                .transform("speculative-drafter", TypeInformation.of(EmotionCaption.class), new BatchingDrafterOperator(config));
+                .transform("speculative-drafter", TypeInformation.of(EmotionCaption.class), new SpeculativeDrafter(config));
         long tokens = 0;
         long first = 0;
         long last = 0;

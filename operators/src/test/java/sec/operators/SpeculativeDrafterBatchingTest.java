@@ -30,7 +30,7 @@ import sec.schemas.VerifyRequest;
  * verdicts from the real verifier; calls are held until the batch is full, its delay has passed or a
  * checkpoint barrier comes.
  */
-class BatchingDrafterOperatorTest {
+class SpeculativeDrafterBatchingTest {
     private static final SpeculationConfig SPEC = SpeculationConfig.builder().tau(0.3).lookahead(1).build();
     private static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
     private static final int CALLS = 4;
@@ -63,7 +63,7 @@ class BatchingDrafterOperatorTest {
             throws Exception {
         DrafterConfig config = new DrafterConfig(MODELS.resolve("bundled").toString(), SPEC, 60_000, true, true)
                 .withBatch(batchCalls, DELAY_MS);
-        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new BatchingDrafterOperator(config), u -> u.callId,
+        var h = new KeyedTwoInputStreamOperatorTestHarness<>(new SpeculativeDrafter(config), u -> u.callId,
                 v -> v.getCallId(), Types.STRING);
         h.setProcessingTime(0);
         h.open();
@@ -94,6 +94,7 @@ class BatchingDrafterOperatorTest {
             Map<String, EmotionCaption> byCall = new TreeMap<>();
             h.extractOutputValues().forEach(c -> byCall.put(c.getCallId(), c));
             assertEquals(CALLS, h.numKeyedStateEntries(), "after the captions, only each call's speaker baseline");
+            assertEquals(0, h.numProcessingTimeTimers(), "no deadline timers after the captions");
             return byCall;
         }
     }
