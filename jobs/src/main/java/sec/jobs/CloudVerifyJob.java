@@ -62,31 +62,26 @@ public final class CloudVerifyJob {
                 .sinkTo(verdicts).name("verdicts").uid("verdicts-sink");
     }
 
-    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c) {
-        kafka(env, kafka, c, null);
-    }
-
-    /** The production wiring from one settings object (what main, sec demo and the ITCases use). */
-    public static void kafka(StreamExecutionEnvironment env, JobSettings s,
-            java.util.function.UnaryOperator<DataStream<VerifyRequest>> link) {
-        kafka(env, s.kafka(), s.verifier(), link);
+    /** Before a submission: the bundle loads and the topics are reachable (see {@link EdgeCaptionJob#preflight}). */
+    public static void preflight(JobSettings s) {
+        BundleCheck.cloud(java.nio.file.Path.of(s.verifier().modelDir()));
+        TopicAdmin.checkAccess(s.kafka(), 30_000);
     }
 
     /**
-     * As {@link #kafka(StreamExecutionEnvironment, KafkaSettings, Config)}, with requests first passed
-     * through {@code link} (emulation: an outage that loses requests, a round-trip delay), when not null.
+     * The production wiring from and to Kafka, with requests first passed through {@code link}
+     * (emulation: an outage that loses requests, a round-trip delay) when not null. No I/O here.
      */
-    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, Config c,
+    public static void kafka(StreamExecutionEnvironment env, JobSettings s,
             java.util.function.UnaryOperator<DataStream<VerifyRequest>> link) {
-        BundleCheck.cloud(java.nio.file.Path.of(c.modelDir())); // a broken bundle stops the submission, not each subtask
-        TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
+        KafkaSettings kafka = s.kafka();
         var topics = kafka.topics();
         var contexts = KafkaIO.records(env, kafka, topics.contexts(), AcousticContext.class, "cloud-contexts",
                 OffsetsInitializer.earliest(), "contexts");
         var requests = KafkaIO.records(env, kafka, topics.requests(), VerifyRequest.class, "cloud-requests",
                 OffsetsInitializer.earliest(), "requests");
         DataStream<VerifyRequest> arriving = link == null ? requests : link.apply(requests);
-        define(contexts, arriving, c, KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
+        define(contexts, arriving, s.verifier(), KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
                 DeliveryGuarantee.AT_LEAST_ONCE));
         contexts.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(requests.getSideOutput(DeadLetterSplit.DEAD_LETTERS))
                 .sinkTo(KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE))
@@ -96,6 +91,7 @@ public final class CloudVerifyJob {
     /** Entry point on a cluster ({@code flink run}, REST, the Kubernetes operator): {@code --config FILE} and {@code --key value} overrides, see {@link JobSettings}. */
     public static void main(String[] args) throws Exception {
         JobSettings s = JobSettings.fromArgs(args);
+        preflight(s);
         StreamExecutionEnvironment env = s.environment();
         kafka(env, s, null);
         env.execute("sec-cloud");

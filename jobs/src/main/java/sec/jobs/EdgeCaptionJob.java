@@ -30,8 +30,9 @@ import sec.schemas.VerifyRequest;
 
 /**
  * The edge job: frames → UtteranceSegmenter → SpeculativeDrafter (with verdicts) → captions, and
- * the drafter's requests and contexts to the cloud. Sources and sinks are parameters (tests inject);
- * {@link #kafka} wires the production Kafka topics.
+ * the drafter's requests and contexts to the cloud. {@link #define} takes the sources and sinks
+ * (tests inject their own); {@link #kafka} wires the production Kafka topics; {@link #preflight}
+ * checks the bundle and the broker before a submission.
  */
 public final class EdgeCaptionJob {
     private EdgeCaptionJob() {}
@@ -61,25 +62,25 @@ public final class EdgeCaptionJob {
     }
 
     /**
-     * The production wiring: everything from and to Kafka; captions exactly once. The model bundle
-     * is loaded once here first, so a broken one stops the submission with one line naming the file.
+     * Before a submission: the model bundle is loaded once and the topics are reached with the
+     * job's credentials, so a broken bundle or a wrong login stops it with one line naming the
+     * file or the broker, instead of a job that restarts on every TaskManager.
      */
-    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, SegmenterConfig segmenter, DrafterConfig drafter) {
-        kafka(env, kafka, segmenter, drafter, AlertRule.parse(AlertRule.DEFAULTS));
+    public static void preflight(JobSettings s) {
+        BundleCheck.edge(java.nio.file.Path.of(s.drafter().modelDir()));
+        TopicAdmin.checkAccess(s.kafka(), 30_000);
     }
 
-    /** As above, with the supervisor alert rules (alerts.rules). */
-    public static void kafka(StreamExecutionEnvironment env, KafkaSettings kafka, SegmenterConfig segmenter, DrafterConfig drafter,
-            List<AlertRule> rules) {
-        BundleCheck.edge(java.nio.file.Path.of(drafter.modelDir()));
-        TopicAdmin.checkAccess(kafka, 30_000); // wrong credentials: one error now, not a restarting job
+    /** The production wiring: everything from and to Kafka, captions and alerts exactly once. No I/O here: see {@link #preflight}. */
+    public static void kafka(StreamExecutionEnvironment env, JobSettings s) {
+        KafkaSettings kafka = s.kafka();
         var topics = kafka.topics();
         var frames = KafkaIO.records(env, kafka, topics.frames(), AudioFrame.class, "edge-frames",
                 OffsetsInitializer.earliest(), "frames");
         var verdicts = KafkaIO.records(env, kafka, topics.verdicts(), Verdict.class, "edge-verdicts",
                 OffsetsInitializer.latest(), "verdicts");
         define(frames, verdicts, frames.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(
-                        verdicts.getSideOutput(DeadLetterSplit.DEAD_LETTERS)), segmenter, drafter, rules,
+                        verdicts.getSideOutput(DeadLetterSplit.DEAD_LETTERS)), s.segmenter(), s.drafter(), s.alerts(),
                 new Sinks(
                         KafkaIO.sink(kafka, topics.captions(), EmotionCaption.class, EmotionCaption::getCallId, DeliveryGuarantee.EXACTLY_ONCE),
                         KafkaIO.sink(kafka, topics.partials(), EmotionCaption.class, EmotionCaption::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
@@ -89,14 +90,10 @@ public final class EdgeCaptionJob {
                         KafkaIO.sink(kafka, topics.alerts(), EmotionAlert.class, EmotionAlert::getCallId, DeliveryGuarantee.EXACTLY_ONCE)));
     }
 
-    /** The production wiring from one settings object (what main, sec demo and the ITCases use). */
-    public static void kafka(StreamExecutionEnvironment env, JobSettings s) {
-        kafka(env, s.kafka(), s.segmenter(), s.drafter(), s.alerts());
-    }
-
     /** Entry point on a cluster ({@code flink run}, REST, the Kubernetes operator): {@code --config FILE} and {@code --key value} overrides, see {@link JobSettings}. */
     public static void main(String[] args) throws Exception {
         JobSettings s = JobSettings.fromArgs(args);
+        preflight(s);
         StreamExecutionEnvironment env = s.environment();
         kafka(env, s);
         env.execute("sec-edge");

@@ -191,6 +191,18 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 v.str("kafka.transactional-id-prefix"));
     }
 
+    /**
+     * The decoding settings alone, from speculation.* keys over their defaults: for the paths that
+     * decode without a job (sec caption, sec eval), so they read the options as a job does.
+     */
+    public static SpeculationConfig speculation(Map<String, String> given) {
+        List<String> unknown = given.keySet().stream().filter(k -> !k.startsWith("speculation.") || !KEYS.containsKey(k)).toList();
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("unknown speculation setting(s): " + String.join(", ", unknown));
+        }
+        return speculation(new Values(given));
+    }
+
     private static SpeculationConfig speculation(Values v) {
         String credit = v.str("speculation.credit");
         CreditConfig creditConfig = switch (credit) {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import sec.connectors.EmbeddedKafka;
+import sec.devkit.EmbeddedKafka;
 import sec.connectors.KafkaAccessException;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
@@ -92,8 +92,7 @@ class KafkaSecurityITCase {
                 KafkaSettings.Topics.defaults(), "wrong", "wrong");
         long t0 = System.nanoTime();
         KafkaAccessException e = assertThrows(KafkaAccessException.class, () -> TopicAdmin.createMissing(wrong, 1, (short) 1));
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        KafkaAccessException submit = assertThrows(KafkaAccessException.class, () -> EdgeCaptionJob.kafka(env,
+        KafkaAccessException submit = assertThrows(KafkaAccessException.class, () -> EdgeCaptionJob.preflight(
                 PipelineFixture.jobs(wrong)));
         double seconds = (System.nanoTime() - t0) / 1e9;
         for (KafkaAccessException x : List.of(e, submit)) {

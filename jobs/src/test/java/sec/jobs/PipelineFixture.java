@@ -21,13 +21,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import sec.connectors.AvroCodec;
-import sec.connectors.EmbeddedKafka;
+import sec.devkit.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
 import sec.inference.decode.SpeculationConfig;
 import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
 import sec.schemas.EmotionCaption;
+import sec.devkit.CallFrames;
+import sec.devkit.ReferenceCaptions;
 
 /**
  * What the pipeline tests share: fresh topics per run, the bundled calls as frames, what the

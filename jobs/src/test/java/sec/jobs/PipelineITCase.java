@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import sec.connectors.AvroCodec;
-import sec.connectors.EmbeddedKafka;
+import sec.devkit.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.inference.decode.SpeculationConfig;
 import sec.schemas.AcousticContext;

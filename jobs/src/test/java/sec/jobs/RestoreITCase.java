@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import sec.connectors.EmbeddedKafka;
+import sec.devkit.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.inference.decode.SpeculationConfig;
 import sec.schemas.AudioFrame;

@@ -54,7 +54,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
         var batchSize = metrics.histogram("verifierBatchSize",
                 new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
         batching.onBatch(batchSize::update);
-        metrics.gauge("verifierQueueDepth", (org.apache.flink.metrics.Gauge<Integer>) batching::queueDepth);
+        metrics.gauge("verifierQueueDepth", (org.apache.flink.metrics.Gauge<Integer>) batching::peakQueueDepth);
     }
 
     @Override

@@ -27,6 +27,8 @@ public final class BatchingVerifier implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     /** Submitted and not yet answered: waiting for a batch or in its forward pass. */
     private final java.util.concurrent.atomic.AtomicInteger held = new java.util.concurrent.atomic.AtomicInteger();
+    /** The most requests held at once since {@link #peakQueueDepth()} was last read. */
+    private final java.util.concurrent.atomic.AtomicInteger peak = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
     private volatile java.util.function.IntConsumer onBatch = size -> { };
 
@@ -48,7 +50,8 @@ public final class BatchingVerifier implements AutoCloseable {
         if (!running) {
             f.completeExceptionally(new IllegalStateException("verifier closed"));
         } else {
-            held.incrementAndGet();
+            int now = held.incrementAndGet();
+            peak.accumulateAndGet(now, Math::max);
             if (!queue.offer(new Pending(task, f))) {
                 held.decrementAndGet();
                 f.completeExceptionally(new IllegalStateException("verifier queue full (" + queue.size() + ")"));
@@ -80,6 +83,14 @@ public final class BatchingVerifier implements AutoCloseable {
      */
     public int queueDepth() {
         return held.get();
+    }
+
+    /**
+     * The most requests held at once since the last call (then starts over from what is held now):
+     * what a metrics reporter samples every few seconds, so a burst between two samples still shows.
+     */
+    public int peakQueueDepth() {
+        return peak.getAndSet(held.get());
     }
 
     private void loop() {

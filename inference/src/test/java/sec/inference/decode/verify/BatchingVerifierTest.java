@@ -81,6 +81,8 @@ class BatchingVerifierTest {
                 Thread.sleep(10); // answered futures leave the count just after their callers see them
             }
             assertEquals(0, b.queueDepth(), "nothing held once every request is answered");
+            assertEquals(tasks.size(), b.peakQueueDepth(), "the peak since the last read: all of them at once");
+            assertEquals(0, b.peakQueueDepth(), "read again: the peak starts over from what is held now");
             assertTrue(b.batches() < tasks.size(), b.batches() + " forward passes for " + tasks.size() + " requests");
         }
     }

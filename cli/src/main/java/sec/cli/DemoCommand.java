@@ -1,0 +1,378 @@
+package sec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import sec.connectors.AvroCodec;
+import sec.devkit.EmbeddedKafka;
+import sec.connectors.KafkaSettings;
+import sec.connectors.TopicAdmin;
+import sec.inference.FeatureExtractor;
+import sec.inference.audio.ChannelSegmenter;
+import sec.inference.model.ModelManifest;
+import sec.operators.DrafterConfig;
+import sec.operators.SegmenterConfig;
+import sec.schemas.AudioFrame;
+import sec.schemas.Channel;
+import sec.schemas.EmotionAlert;
+import sec.schemas.EmotionCaption;
+import sec.schemas.Verdict;
+import sec.schemas.VerifyRequest;
+import sec.cli.inject.BadFrames;
+import sec.cli.inject.FaultInjection;
+import sec.cli.inject.VerifierOutage;
+import sec.cli.dashboard.DashboardServer;
+import sec.jobs.JobSettings;
+import sec.jobs.EdgeCaptionJob;
+import sec.jobs.CloudVerifyJob;
+import sec.devkit.CallFrames;
+
+/**
+ * {@code sec demo}: the main job on the embedded default. An in-process Kafka broker, the edge and
+ * cloud pipelines on one local MiniCluster (web UI printed), the bundled sample calls streamed in
+ * as frames, captions read back (read_committed) and shown as they arrive, then a summary. Exits 0
+ * only when every utterance got its caption; stops everything it started.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Run the pipeline on the embedded default.")
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--calls", defaultValue = "8", description = "number of calls (the 8 bundled ones, repeated if more)")
+    int calls;
+
+    @Option(names = "--lang", defaultValue = "both", description = "en | zh | both")
+    String lang;
+
+    @Option(names = "--fast", description = "stream frames as fast as possible instead of in real time")
+    boolean fast;
+
+    @Option(names = "--summary", description = "also write the summary as JSON to this file")
+    Path summaryFile;
+
+    @Option(names = "--kv-cache-checkpoint", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "drafter.kv-cache.checkpoint: keep the drafter's KV cache in checkpoints (default: ${DEFAULT-VALUE});"
+                    + " with --no-kv-cache-checkpoint a restore rebuilds it by one prefill")
+    boolean kvCacheCheckpoint;
+
+    @Option(names = "--models", description = "model bundle directory (default: the bundled models)")
+    Path bundleDir;
+
+    @Mixin
+    SpeculationOptions speculation;
+
+    @Option(names = "--inject", paramLabel = "SPEC", description = "faults to add on purpose, e.g. "
+            + "bad-frames=0.05,verifier-outage=10s[@5s]: extra bad records (that share of the frames; each must become one"
+            + " dead letter) and the cloud unreachable for a while (from job start, or after the @ offset)")
+    String inject;
+
+    private final Map<String, List<DemoSummary.Turn>> scripts = new HashMap<>();
+
+    @Option(names = "--watch-heap", paramLabel = "SECONDS", description = "every SECONDS, a full GC and the heap"
+            + " in use after it, listed in the summary; also once before the calls and once after the last caption and"
+            + " the call inactivity timeout (heap_before_mb, heap_after_mb: a soak run shows whether state is released)")
+    Integer watchHeapS;
+
+    @Option(names = "--stagger-ms", defaultValue = "0", description = "start call i i*MS later, so calls come and go"
+            + " (real time; with --fast every frame is sent at once anyway)")
+    long staggerMs;
+
+    @Option(names = "--metrics-snapshot", paramLabel = "FILE", description = "before stopping, save what the"
+            + " Prometheus endpoint shows (all Flink and pipeline metrics) to this file")
+    Path metricsSnapshot;
+
+    @Option(names = "--rtt-ms", defaultValue = "0", description = "emulate an edge-cloud link with this round-trip time"
+            + " (each verification request reaches the verifier this much later)")
+    long rttMs;
+
+    @Option(names = "--timeout-s", defaultValue = "900", description = "give up after this many seconds")
+    int timeoutS;
+
+    @Option(names = "--dashboard-port", defaultValue = "0", description = "port of the supervisor page (default: any free"
+            + " one; the URL is printed); -1: no page")
+    int dashboardPort;
+
+    @Option(names = "--linger-s", defaultValue = "0", description = "keep the pipeline and the page up this many seconds"
+            + " after the last caption (to look at the page)")
+    int lingerS;
+
+    @Option(names = "--batch-calls", defaultValue = "" + DrafterConfig.DEFAULT_BATCH_CALLS, description = "drafter.batch-calls:"
+            + " calls whose next blocks are drafted together (default: ${DEFAULT-VALUE}; 1: each call at once)")
+    int batchCalls;
+
+    @Option(names = "--metrics-port", defaultValue = "0", description = "port of the Prometheus endpoint (default: any free one)")
+    int metricsPortOption;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        Path models = SecCli.modelsDir();
+        List<List<AudioFrame>> streams = loadCalls(models.resolve("calls"));
+        // every segment the endpointer will cut gets a caption, but those that are not speech
+        FeatureExtractor gate = FeatureExtractor.of(ModelManifest.load(bundleDir != null ? bundleDir : models.resolve("bundled")));
+        int expected = 0;
+        for (List<AudioFrame> frames : streams) {
+            for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER, Channel.MONO}) {
+                for (ChannelSegmenter.Segment seg : CallFrames.segments(frames, ch, segmenter().reorderWindowFrames())) {
+                    expected += gate.features(seg.samples(), 8000, "segment").speech() ? 1 : 0;
+                }
+            }
+        }
+        FaultInjection faults = inject == null ? FaultInjection.NONE : FaultInjection.parse(inject);
+        int frameCount = streams.stream().mapToInt(List::size).sum();
+        List<BadFrames.Timed> bad = BadFrames.among(streams, (int) Math.round(faults.badFrameRate() * frameCount),
+                segmenter().maxPayloadBytes(), 7);
+        long t0 = System.nanoTime();
+        DemoSummary summary = new DemoSummary(streams.size(), expected, bad.size());
+        scripts.forEach(summary::script);
+        Path checkpoints = Files.createTempDirectory("sec-demo-checkpoints");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
+            TopicAdmin.createMissing(settings, 4, (short) 1);
+            int port = freePort();
+            int metricsPort = metricsPortOption > 0 ? metricsPortOption : freePort();
+            Configuration conf = new Configuration();
+            conf.set(RestOptions.PORT, port);
+            conf.addAll(Configuration.fromMap(Map.of(
+                    "metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                    "metrics.reporter.prom.port", String.valueOf(metricsPort))));
+            // Checkpoints to files: the JobManager's memory storage caps state at 5 MB, which
+            // 200 calls' audio buffers pass (found by the soak run), and a failed checkpoint would fail the job.
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            env.setParallelism(1);
+            env.enableCheckpointing(1000);
+            String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
+            // the jobs get their settings the way a cluster's do: keys, defaults filled in by JobSettings
+            Map<String, String> keys = new java.util.LinkedHashMap<>(JobSettings.keysOf(settings));
+            keys.put("models.dir", bundle);
+            keys.put("drafter.kv-cache.checkpoint", String.valueOf(kvCacheCheckpoint));
+            keys.put("drafter.batch-calls", String.valueOf(batchCalls));
+            keys.putAll(speculation.settings());
+            JobSettings jobs = JobSettings.of(keys);
+            long outageFrom = System.currentTimeMillis() + faults.outageStart().toMillis();
+            VerifierOutage outage = faults.outage().isZero() ? null
+                    : new VerifierOutage(outageFrom, outageFrom + faults.outage().toMillis());
+            CloudVerifyJob.preflight(jobs);
+            EdgeCaptionJob.preflight(jobs);
+            CloudVerifyJob.kafka(env, jobs, outage == null && rttMs == 0 ? null : requests -> link(requests, outage));
+            EdgeCaptionJob.kafka(env, jobs);
+            // the page first: it reads from the topics' start, so it shows every caption however late it is opened
+            DashboardServer dashboard = dashboardPort < 0 ? null
+                    : DashboardServer.start(settings, "127.0.0.1", dashboardPort, Duration.ofHours(1), Path.of(bundle, "tokenizer.json"));
+            JobClient job;
+            try {
+                job = env.executeAsync("sec-demo");
+            } catch (Exception e) {
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+                throw e;
+            }
+            out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   metrics: http://127.0.0.1:%d/metrics%n"
+                    + "%s%d calls, %d utterances expected%nlog: %s%n%n",
+                    kafka.bootstrapServers(), port, metricsPort, dashboard == null ? "" : "dashboard: " + dashboard.url() + "\n",
+                    streams.size(), expected, System.getProperty("sec.log.file",
+                            Path.of(System.getProperty("java.io.tmpdir"), "sec.log").toString()));
+            if (faults.any()) {
+                out.printf("injecting: %d bad records; verifier unreachable for %d s from %+.1f s%n%n", bad.size(),
+                        faults.outage().toSeconds(), (outageFrom - System.currentTimeMillis()) / 1000.0);
+            }
+            out.flush();
+            Thread producer = new Thread(() -> produce(settings, streams, bad), "demo-producer");
+            producer.start();
+            HeapWatch heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
+            try {
+                consume(settings, summary, out, Duration.ofSeconds(timeoutS), faults.any());
+                if (lingerS > 0) {
+                    out.printf("%nall captions in; the pipeline and the page stay up %d s%n", lingerS);
+                    out.flush();
+                    Thread.sleep(lingerS * 1000L);
+                }
+                if (heap != null) { // the segmenter forgets a call one inactivity timeout after its end
+                    Thread.sleep(segmenter().inactivityTimeoutMs() + 5_000);
+                    heap.last();
+                }
+            } finally {
+                producer.interrupt();
+                producer.join(10_000);
+                if (heap != null) {
+                    heap.close();
+                    summary.heap(heap.beforeMb(), heap.samplesMb(), heap.afterMb());
+                }
+                summary.restarts(restarts(port, job));
+                if (metricsSnapshot != null) {
+                    Files.writeString(metricsSnapshot, scrape(metricsPort));
+                }
+                if (dashboard != null) {
+                    dashboard.close();
+                }
+                stop(job);
+            }
+        }
+        deleteTree(checkpoints);
+        summary.printTable(out, (System.nanoTime() - t0) / 1e9);
+        if (summaryFile != null) {
+            Files.writeString(summaryFile, summary.json().toPrettyString());
+        }
+        return summary.complete() ? 0 : 1;
+    }
+
+    /** The emulated edge–cloud link: requests lost in an outage, the rest arriving one RTT late. */
+    private org.apache.flink.streaming.api.datastream.DataStream<VerifyRequest> link(
+            org.apache.flink.streaming.api.datastream.DataStream<VerifyRequest> requests, VerifierOutage outage) {
+        var arriving = outage == null ? requests : requests.filter(outage).name("verifier-reachable").uid("verifier-reachable");
+        return rttMs == 0 ? arriving : org.apache.flink.streaming.api.datastream.AsyncDataStream.orderedWait(arriving,
+                new sec.cli.inject.LinkDelay(rttMs), rttMs + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS, 1000)
+                .name("link-rtt").uid("link-rtt");
+    }
+
+    private static SegmenterConfig segmenter() {
+        return SegmenterConfig.defaults(); // what JobSettings' segmenter.* defaults are made of
+    }
+
+    private List<List<AudioFrame>> loadCalls(Path dir) throws Exception {
+        List<JsonNode> bundled = new ArrayList<>();
+        ObjectMapper m = new ObjectMapper();
+        for (String line : Files.readAllLines(dir.resolve("calls.jsonl"))) {
+            JsonNode n = m.readTree(line);
+            if (lang.equals("both") || n.get("lang").asText().equals(lang)) {
+                bundled.add(n);
+            }
+        }
+        if (bundled.isEmpty()) {
+            throw new IllegalArgumentException("--lang must be en, zh or both, got '" + lang + "'");
+        }
+        List<List<AudioFrame>> out = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            JsonNode n = bundled.get(i % bundled.size());
+            String id = n.get("file").asText().replace(".wav", "") + (i < bundled.size() ? "" : "-" + i / bundled.size());
+            out.add(CallFrames.of(id, dir.resolve(n.get("file").asText()), n.get("lang").asText()));
+            List<DemoSummary.Turn> turns = new ArrayList<>();
+            n.path("turns").forEach(t -> turns.add(new DemoSummary.Turn(t.get("channel").asText(),
+                    t.get("start_ms").asLong(), t.get("end_ms").asLong(), t.get("emotion").asText())));
+            scripts.put(id, turns);
+        }
+        return out;
+    }
+
+    /** All calls at once, frame step by frame step: in real time unless --fast. */
+    private void produce(KafkaSettings settings, List<List<AudioFrame>> streams, List<BadFrames.Timed> bad) {
+        try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            new FrameStreamer(fast ? 0 : 1, staggerMs).stream(p, settings.topics().frames(), streams, bad);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Reads captions (read_committed) and dead letters until every utterance has its caption and
+     * every injected bad record its dead letter; with faults injected, also the requests and
+     * verdicts, so the summary can name the blocks the cloud never answered.
+     */
+    private static void consume(KafkaSettings settings, DemoSummary summary, PrintWriter out, Duration limit,
+            boolean watchCloud) {
+        Properties c = settings.clientConfig();
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, "sec-demo-reader");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
+        AvroCodec<VerifyRequest> requests = new AvroCodec<>(VerifyRequest.class);
+        AvroCodec<Verdict> verdicts = new AvroCodec<>(Verdict.class);
+        AvroCodec<EmotionAlert> alerts = new AvroCodec<>(EmotionAlert.class);
+        var topics = settings.topics();
+        long deadline = System.currentTimeMillis() + limit.toMillis();
+        long drainUntil = Long.MAX_VALUE;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(watchCloud ? List.of(topics.captions(), topics.deadLetters(), topics.alerts(), topics.requests(),
+                    topics.verdicts()) : List.of(topics.captions(), topics.deadLetters(), topics.alerts()));
+            while (System.currentTimeMillis() < Math.min(deadline, drainUntil)) {
+                for (var r : consumer.poll(Duration.ofMillis(500))) {
+                    if (r.topic().equals(topics.deadLetters())) {
+                        summary.deadLetter();
+                    } else if (r.topic().equals(topics.alerts())) {
+                        EmotionAlert a = alerts.decode(r.value());
+                        summary.alert();
+                        out.printf("ALERT %-12s %-14s %s%n", a.getCallId(), a.getRule(), a.getMessage());
+                    } else if (r.topic().equals(topics.requests())) {
+                        summary.request(requests.decode(r.value()));
+                    } else if (r.topic().equals(topics.verdicts())) {
+                        summary.verdict(verdicts.decode(r.value()));
+                    } else {
+                        summary.add(codec.decode(r.value()), out);
+                    }
+                }
+                if (summary.complete() && drainUntil == Long.MAX_VALUE) {
+                    // alerts (and, when injecting, requests and verdicts) for the last captions commit with
+                    // the next checkpoint (every second): read on a little longer
+                    drainUntil = System.currentTimeMillis() + 2_500;
+                }
+            }
+        }
+    }
+
+    /** How often the job failed over (its exception history, through the REST API); bad input and outages must not. -1: unknown. */
+    private static long restarts(int port, JobClient job) {
+        try {
+            return new sec.cli.cluster.FlinkRest("http://127.0.0.1:" + port).failovers(job.getJobID().toString());
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static String scrape(int port) throws Exception {
+        var http = java.net.http.HttpClient.newHttpClient();
+        return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** Cancels the job and waits until it has ended, so no client of it outlives the broker. */
+    private static void stop(JobClient job) throws Exception {
+        job.cancel().get();
+        try {
+            job.getJobExecutionResult().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException cancelled) {
+            // the expected end of a cancelled job
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.sorted(java.util.Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package sec.cli.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.IntPredicate;
+import sec.cli.SecCli;
+
+/**
+ * The most concurrent real-time calls the embedded pipeline sustains: {@code sec demo} (embedded
+ * broker, both jobs on one MiniCluster, calls streamed in real time, all starting together, an
+ * emulated link RTT) at stepped loads, until a step misses a caption or its p95 caption latency
+ * after the utterance's end passes the bound.
+ */
+public final class RealtimeLoadBench {
+    private RealtimeLoadBench() {}
+
+    /** The step that passed last (null if none) and the one that failed (null if all passed). */
+    public record Result(JsonNode passed, JsonNode failed, int passedCalls) {}
+
+    public static Result run(int[] steps, long rttMs, long p95BoundMs, IntPredicate keepGoing, Path bundle) throws Exception {
+        JsonNode passed = null;
+        int passedCalls = 0;
+        for (int calls : steps) {
+            if (!keepGoing.test(calls)) {
+                break;
+            }
+            Path summary = Files.createTempFile("sec-load-", ".json");
+            try {
+                int code = SecCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "demo",
+                        "--calls", String.valueOf(calls), "--rtt-ms", String.valueOf(rttMs), "--summary", summary.toString(),
+                        "--timeout-s", "600", "--models", bundle.toString());
+                JsonNode s = Files.size(summary) == 0 ? null : new ObjectMapper().readTree(summary.toFile());
+                boolean ok = code == 0 && s != null && s.path("p95_caption_latency_ms").asLong() <= p95BoundMs;
+                if (!ok) {
+                    return new Result(passed, s, passedCalls);
+                }
+                passed = s;
+                passedCalls = calls;
+            } finally {
+                Files.deleteIfExists(summary);
+            }
+        }
+        return new Result(passed, null, passedCalls);
+    }
+}

@@ -1,0 +1,127 @@
+package sec.cli.cluster;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A Flink cluster's REST API, as much of it as submitting and watching the jobs needs: upload a
+ * jar, run an entry class with program arguments, a job's state and restarts, cancel. An answer
+ * other than 2xx is an {@link IOException} carrying Flink's own error text.
+ */
+public final class FlinkRest {
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    public FlinkRest(String address) {
+        this.base = URI.create(address.endsWith("/") ? address : address + "/");
+    }
+
+    /** Uploads the job jar ({@code POST /jars/upload}); returns the id to run it by. */
+    public String uploadJar(Path jar) throws IOException, InterruptedException {
+        String boundary = "sec-" + UUID.randomUUID();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n").getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        long length = head.length + Files.size(jar) + tail.length;
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .timeout(Duration.ofMinutes(5))
+                .POST(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> {
+                    try {
+                        return new SequenceInputStream(java.util.Collections.enumeration(List.<InputStream>of(
+                                new java.io.ByteArrayInputStream(head), Files.newInputStream(jar), new java.io.ByteArrayInputStream(tail))));
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }), length))
+                .build();
+        String file = send(request).path("filename").asText();
+        return file.substring(file.lastIndexOf('/') + 1);
+    }
+
+    /** Runs {@code entryClass} of an uploaded jar ({@code POST /jars/{id}/run}); returns the job id. */
+    public String run(String jarId, String entryClass, List<String> args, Integer parallelism)
+            throws IOException, InterruptedException {
+        ObjectNode body = json.createObjectNode();
+        body.put("entryClass", entryClass);
+        body.set("programArgsList", json.valueToTree(args));
+        if (parallelism != null) {
+            body.put("parallelism", parallelism);
+        }
+        HttpRequest request = HttpRequest.newBuilder(base.resolve("jars/" + jarId + "/run"))
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(5))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build();
+        return send(request).path("jobid").asText();
+    }
+
+    /** The job's state (RUNNING, RESTARTING, FAILED, ...). */
+    public String jobState(String jobId) throws IOException, InterruptedException {
+        return get("jobs/" + jobId).path("state").asText();
+    }
+
+    /**
+     * How often the job failed over: the failures in its exception history (each one a restart of the
+     * job or of a region). Not the numRestarts metric: through the REST metric fetcher it read 0 here
+     * for a job whose log shows it restarting.
+     */
+    public int failovers(String jobId) throws IOException, InterruptedException {
+        return get("jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
+    }
+
+    /** Registered TaskManagers and free slots ({@code GET /overview}). */
+    public JsonNode overview() throws IOException, InterruptedException {
+        return get("overview");
+    }
+
+    public void cancel(String jobId) throws IOException, InterruptedException {
+        send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "?mode=cancel")).timeout(Duration.ofSeconds(30))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    public JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IOException("Flink at " + base + " answered " + r.statusCode() + " to " + request.method() + " "
+                    + request.uri().getPath() + ": " + errors(r.body()));
+        }
+        return r.body().isBlank() ? json.createObjectNode() : json.readTree(r.body());
+    }
+
+    /** Flink's error list, first line of each (the rest is a server-side stack trace). */
+    private String errors(String body) {
+        try {
+            JsonNode errors = json.readTree(body).path("errors");
+            StringBuilder out = new StringBuilder();
+            for (JsonNode e : errors) {
+                for (String line : e.asText().split("\n")) {
+                    if (line.contains("Exception:") || out.isEmpty()) {
+                        out.append(out.isEmpty() ? "" : " / ").append(line.trim());
+                    }
+                }
+            }
+            return out.isEmpty() ? body : out.toString();
+        } catch (IOException e) {
+            return body;
+        }
+    }
+}

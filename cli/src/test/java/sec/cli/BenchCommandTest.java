@@ -1,0 +1,43 @@
+package sec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchCommandTest {
+    @Test
+    void quickBenchmarkWritesTheDrafterRate(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("bench.json");
+        StringWriter stdout = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(stdout, true), new PrintWriter(new StringWriter(), true),
+                "bench", "--quick", "--out", out.toString());
+        assertEquals(0, code);
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out));
+        assertTrue(json.get("drafter_tokens_per_s_bare").asDouble() > 0, json.toString());
+        assertTrue(json.get("drafter_tokens_per_caption").asDouble() >= 1, json.toString());
+        assertTrue(json.get("verifier_blocks_per_s_batch_1").asDouble() > 0, json.toString());
+        assertEquals(json.get("verifier_blocks_per_s_batch_32").asDouble() / json.get("verifier_blocks_per_s_batch_1").asDouble(),
+                json.get("verifier_batch_speedup_32").asDouble(), 0.01, "the speedup is the ratio of the two rates");
+        assertEquals(250, json.get("edge_utterances").asInt());
+        assertTrue(json.get("kafka_passthrough_records_per_s").asDouble() > 0 && json.get("pipeline_frames_per_s").asDouble() > 0,
+                json.toString());
+        assertTrue(json.get("kafka_frames").asLong() > 100_000, "3 copies of the 8 bundled calls' frames");
+        assertEquals(json.get("drafter_tokens_per_s_batched_16").asDouble() / json.get("drafter_tokens_per_s_batch_1").asDouble(),
+                json.get("drafter_batched_speedup_16").asDouble(), 0.01);
+        assertEquals(json.get("drafter_speculative_tokens_per_s_batched_16").asDouble()
+                / json.get("drafter_speculative_tokens_per_s_batch_1").asDouble(),
+                json.get("drafter_speculative_batched_speedup_16").asDouble(), 0.01);
+        assertTrue(json.get("drafter_tokens_per_s_flink").asDouble() > 0, json.toString());
+        assertEquals(json.get("drafter_tokens_per_s_flink").asDouble() / json.get("drafter_tokens_per_s_edge_bare").asDouble(),
+                json.get("flink_vs_bare").asDouble(), 0.002);
+        assertEquals(json, new ObjectMapper().readTree(stdout.toString()));
+    }
+}

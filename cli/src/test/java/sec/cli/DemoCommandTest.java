@@ -1,0 +1,103 @@
+package sec.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `sec demo` end to end on the embedded default, shortened to two calls. */
+class DemoCommandTest {
+    @Test
+    void everyUtteranceGetsACaptionAndTheSummaryIsWritten(@TempDir Path tmp) throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
+                "demo", "--calls", "2", "--lang", "both", "--fast", "--summary", summary.toString(), "--timeout-s", "300",
+                "--metrics-snapshot", tmp.resolve("metrics.txt").toString());
+        assertEquals(0, code, out + "\n" + err);
+        JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
+        for (String key : new String[] {"calls", "utterances", "captions", "tokens_drafted", "tokens_sent", "rho",
+                "corrected", "timeouts", "dead_letters", "p50_caption_latency_ms", "p95_caption_latency_ms"}) {
+            assertTrue(s.has(key), "summary lacks " + key + ": " + s);
+        }
+        assertEquals(2, s.get("calls").asInt());
+        assertEquals(s.get("utterances").asInt(), s.get("captions").asInt());
+        assertEquals(0, s.get("duplicate_captions").asInt());
+        assertTrue(s.get("rho").asDouble() > 0 && s.get("rho").asDouble() < 1, s.toString());
+        assertTrue(s.get("alerts").asInt() >= 1, "call-02's customer sounds anxious twice in a row: " + s);
+        assertTrue(out.toString().contains("ALERT call-02-en"), out.toString());
+        assertTrue(out.toString().contains("Flink web UI: http://127.0.0.1:"), out.toString());
+        double accuracy = s.get("emotion_accuracy").asDouble(-1);
+        assertTrue(accuracy >= 0 && accuracy <= 1, "emotions scored against the calls' script: " + s);
+
+        // the pipeline's Flink metrics at the Prometheus endpoint (a healthy run: no timeouts, an idle queue at the end)
+        assertTrue(out.toString().contains("metrics: http://127.0.0.1:"), out.toString());
+        java.util.Map<String, Double> m = operatorMetrics(tmp.resolve("metrics.txt"));
+        assertEquals((double) s.get("tokens_drafted").asInt(), m.get("tokensDrafted"), "the counter agrees with the captions");
+        assertEquals((double) s.get("tokens_sent").asInt(), m.get("tokensSent"));
+        for (String positive : new String[] {"tokensAccepted", "tokensCorrected", "rho", "acceptanceRate", "gamma", "tau",
+                "verificationRoundTripMs_count", "callStateBytes_count", "verifierBatchSize_count"}) {
+            assertTrue(m.getOrDefault(positive, 0.0) > 0, positive + " > 0 in " + m);
+        }
+        for (String present : new String[] {"tokensTimedOut", "verifierQueueDepth", "activeCalls", "verdictsStale"}) {
+            assertTrue(m.containsKey(present), present + " is reported: " + m.keySet());
+        }
+    }
+
+    private static java.util.Map<String, Double> operatorMetrics(Path scrape) throws Exception {
+        return OperatorMetrics.parse(Files.readString(scrape));
+    }
+
+    /**
+     * Bad records among the frames and the cloud unreachable from the start: still one caption per
+     * utterance, one dead letter per bad record, and every block the cloud never answered is in its
+     * caption as UNVERIFIED_TIMEOUT.
+     */
+    @Test
+    void badFramesAndAVerifierOutageLoseNoCaption(@TempDir Path tmp) throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "2",
+                "--fast", "--inject", "bad-frames=0.05,verifier-outage=20s", "--summary", summary.toString(),
+                "--timeout-s", "300", "--metrics-snapshot", tmp.resolve("metrics.txt").toString());
+        assertEquals(0, code, out + "\n" + err);
+        JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
+        assertEquals(s.get("utterances").asInt(), s.get("captions").asInt(), s.toString());
+        assertEquals(0, s.get("duplicate_captions").asInt());
+        assertTrue(s.get("injected_bad_frames").asInt() > 100, s.toString());
+        assertEquals(s.get("injected_bad_frames").asInt(), s.get("dead_letters").asInt(), s.toString());
+        assertTrue(s.get("unanswered_blocks").asInt() > 0, "the outage lost requests: " + s);
+        assertTrue(s.get("unverified_captions").asInt() > 0, s.toString());
+        assertEquals(0, s.get("captions_missing_unverified_marks").asInt(), s.toString());
+        assertEquals(0, s.get("job_restarts").asInt(), "bad input and the outage never failed the job: " + s);
+        double timedOut = operatorMetrics(tmp.resolve("metrics.txt")).get("tokensTimedOut");
+        assertTrue(timedOut > 0, "the outage's blocks are counted as timed out");
+        assertEquals((double) s.get("timeouts").asInt(), timedOut, "timed-out tokens counted as the captions mark them");
+    }
+
+    /** A bundle whose decoder is missing: the demo refuses to start, with one line naming the file. */
+    @Test
+    void aBrokenModelBundleStopsTheJobWithOneLine(@TempDir Path tmp) throws Exception {
+        Path bundle = tmp.resolve("bundle");
+        Files.createDirectories(bundle);
+        Path models = SecCli.modelsDir().resolve("bundled");
+        Files.copy(models.resolve("model.json"), bundle.resolve("model.json"));
+        Files.copy(models.resolve("tokenizer.json"), bundle.resolve("tokenizer.json"));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "1",
+                "--fast", "--models", bundle.toString());
+        assertEquals(2, code, out + "\n" + err);
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        assertTrue(err.toString().contains(bundle.toString()) && err.toString().contains(".onnx"), err.toString());
+    }
+}
