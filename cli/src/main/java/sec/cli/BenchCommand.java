@@ -25,12 +25,14 @@ import sec.inference.drafter.DraftSession;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
 import sec.inference.model.ModelManifest;
+import sec.inference.verifier.TorchThreads;
 import sec.inference.verifier.Verifier;
 import sec.cli.bench.DrafterBatchBench;
 import sec.cli.bench.EdgeThroughputBench;
 import sec.cli.bench.KafkaThroughputBench;
 import sec.cli.bench.RealtimeLoadBench;
 import sec.cli.bench.SpeculativeBatchBench;
+import sec.cli.bench.ContentionBench;
 import sec.cli.bench.VerifierBatchBench;
 import sec.operators.SegmenterConfig;
 import sec.operators.Utterance;
@@ -124,8 +126,37 @@ public final class BenchCommand implements Callable<Integer> {
                 bps.forEach((b, v) -> result.put("verifier_blocks_per_s_batch_" + b, Math.round(v * 10) / 10.0));
                 result.put("verifier_batch_speedup_32", Math.round(bps.get(32) / bps.get(1) * 100) / 100.0);
                 result.put("verifier_device", "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
+                contention(drafter, audio, prompt, manifest.eos(), verifier, seconds, result);
             }
         }
+    }
+
+    /**
+     * A caption drafted and a block verified, alone and on a twice-oversubscribed machine
+     * ({@link ContentionBench}): the verifier at the default budget of one libtorch thread and at
+     * libtorch's own default (a thread per core), whose spinning waits are what collapses.
+     */
+    private static void contention(Drafter drafter, EncodedAudio audio, long[] prompt, long eos, Verifier verifier,
+            double seconds, ObjectNode result) {
+        Runnable caption = () -> greedyCaption(drafter, audio, prompt, eos);
+        put(result, "contention_drafter_caption", ContentionBench.quiet(caption, seconds),
+                ContentionBench.contended(caption, seconds, 1));
+        Runnable block = VerifierBatchBench.oneBlock(verifier, audio, prompt, 12, 4);
+        int cores = Runtime.getRuntime().availableProcessors();
+        for (int threads : new int[] {cores, TorchThreads.DEFAULT}) {
+            TorchThreads.apply(threads);
+            put(result, "contention_verifier_" + threads + "_threads_block", ContentionBench.quiet(block, seconds),
+                    ContentionBench.contended(block, seconds, threads));
+        }
+        TorchThreads.apply(TorchThreads.DEFAULT);
+    }
+
+    private static void put(ObjectNode result, String name, ContentionBench.Latency quiet, ContentionBench.Latency contended) {
+        result.put(name + "_p50_ms_quiet", quiet.p50Ms());
+        result.put(name + "_p95_ms_quiet", quiet.p95Ms());
+        result.put(name + "_p50_ms_contended", contended.p50Ms());
+        result.put(name + "_p95_ms_contended", contended.p95Ms());
+        result.put(name + "_contended_vs_quiet_p95", Math.round(contended.p95Ms() / quiet.p95Ms() * 100) / 100.0);
     }
 
     private static List<Path> heldOut(Path models, String lang) throws Exception {
@@ -206,19 +237,26 @@ public final class BenchCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long end = start + (long) (seconds * 1e9);
         while (System.nanoTime() < end) {
-            DraftSession s = drafter.start(audio, prompt);
-            float[] logits = s.lastLogits();
-            for (int i = 0; i < 60; i++) {
-                int t = Logits.argmax(logits);
-                tokens++;
-                if (t == eos) {
-                    break;
-                }
-                logits = drafter.feed(s, t);
-            }
+            tokens += greedyCaption(drafter, audio, prompt, eos);
             captions++;
         }
         double elapsed = (System.nanoTime() - start) / 1e9;
         return new double[] {tokens / elapsed, (double) tokens / captions};
+    }
+
+    /** One caption drafted greedily (at most 60 tokens); returns its tokens. */
+    private static int greedyCaption(Drafter drafter, EncodedAudio audio, long[] prompt, long eos) {
+        DraftSession s = drafter.start(audio, prompt);
+        float[] logits = s.lastLogits();
+        int tokens = 0;
+        for (int i = 0; i < 60; i++) {
+            int t = Logits.argmax(logits);
+            tokens++;
+            if (t == eos) {
+                break;
+            }
+            logits = drafter.feed(s, t);
+        }
+        return tokens;
     }
 }

@@ -27,7 +27,16 @@ public final class CloudModels implements AutoCloseable {
     }
 
     public static CloudModels load(ModelManifest manifest) {
-        return CaptionTokenizer.loadWith(manifest, tokenizer -> new CloudModels(manifest, tokenizer, Verifier.load(manifest)));
+        return load(manifest, sec.inference.verifier.TorchThreads.DEFAULT);
+    }
+
+    /** With the verifier on {@code threads} libtorch intra-op threads (the JVM's budget, see TorchThreads). */
+    public static CloudModels load(Path dir, int threads) {
+        return load(ModelManifest.load(dir), threads);
+    }
+
+    public static CloudModels load(ModelManifest manifest, int threads) {
+        return CaptionTokenizer.loadWith(manifest, tokenizer -> new CloudModels(manifest, tokenizer, Verifier.load(manifest, threads)));
     }
 
     public ModelManifest manifest() {

@@ -13,6 +13,7 @@ import sec.connectors.KafkaIO;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
 import sec.operators.ContextJoin;
+import sec.operators.VerifierConfig;
 import sec.operators.VerifierFunction;
 import sec.schemas.AcousticContext;
 import sec.schemas.DeadLetter;
@@ -29,7 +30,7 @@ public final class CloudVerifyJob {
      * deadline commits its block unverified).
      */
     public record Config(String modelDir, sec.inference.decode.SpeculationConfig speculation, int maxBatch,
-            long maxWaitMs, long asyncTimeoutMs, int asyncCapacity, long contextTtlMs, int maxWaitingRequests)
+            long maxWaitMs, long asyncTimeoutMs, int asyncCapacity, long contextTtlMs, int maxWaitingRequests, int threads)
             implements java.io.Serializable {
         public static final int DEFAULT_MAX_BATCH = 16;
         public static final long DEFAULT_MAX_WAIT_MS = 5;
@@ -37,11 +38,13 @@ public final class CloudVerifyJob {
         public static final int DEFAULT_ASYNC_CAPACITY = 64;
         public static final long DEFAULT_CONTEXT_TTL_MS = 600_000;
         public static final int DEFAULT_MAX_WAITING_REQUESTS = 64;
+        public static final int DEFAULT_THREADS = sec.inference.verifier.TorchThreads.DEFAULT;
 
         public Config {
-            if (maxBatch < 1 || asyncCapacity < 1 || maxWaitingRequests < 1) {
-                throw new IllegalArgumentException("verifier.max-batch, verifier.async-capacity and verifier.max-waiting-requests"
-                        + " must be >= 1, got " + maxBatch + ", " + asyncCapacity + ", " + maxWaitingRequests);
+            if (maxBatch < 1 || asyncCapacity < 1 || maxWaitingRequests < 1 || threads < 1) {
+                throw new IllegalArgumentException("verifier.max-batch, verifier.async-capacity, verifier.max-waiting-requests"
+                        + " and verifier.threads must be >= 1, got " + maxBatch + ", " + asyncCapacity + ", "
+                        + maxWaitingRequests + ", " + threads);
             }
             if (maxWaitMs < 0 || asyncTimeoutMs <= 0 || contextTtlMs <= 0) {
                 throw new IllegalArgumentException("verifier.max-wait-ms must be >= 0 and verifier.async-timeout-ms,"
@@ -56,7 +59,8 @@ public final class CloudVerifyJob {
                 .connect(requests.keyBy(VerifyRequest::getCallId))
                 .process(new ContextJoin(c.contextTtlMs(), c.maxWaitingRequests())).name("context-join").uid("context-join");
         AsyncDataStream.orderedWait(tasks,
-                        new VerifierFunction(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(), 4 * c.asyncCapacity()),
+                        new VerifierFunction(new VerifierConfig(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(),
+                                4 * c.asyncCapacity(), c.threads())),
                         c.asyncTimeoutMs(), TimeUnit.MILLISECONDS, c.asyncCapacity())
                 .name("verifier").uid("verifier")
                 .sinkTo(verdicts).name("verdicts").uid("verdicts-sink");

@@ -70,6 +70,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("verifier.async-capacity", String.valueOf(CloudVerifyJob.Config.DEFAULT_ASYNC_CAPACITY));
         k.put("verifier.context-ttl-ms", String.valueOf(CloudVerifyJob.Config.DEFAULT_CONTEXT_TTL_MS));
         k.put("verifier.max-waiting-requests", String.valueOf(CloudVerifyJob.Config.DEFAULT_MAX_WAITING_REQUESTS));
+        k.put("verifier.threads", String.valueOf(CloudVerifyJob.Config.DEFAULT_THREADS));
         k.put("alerts.rules", sec.operators.AlertRule.DEFAULTS);
         return java.util.Collections.unmodifiableMap(k);
     }
@@ -127,7 +128,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 v.integer("drafter.batch-calls"), v.lng("drafter.batch-delay-ms"));
         CloudVerifyJob.Config verifier = new CloudVerifyJob.Config(models, speculation, v.integer("verifier.max-batch"),
                 v.lng("verifier.max-wait-ms"), v.lng("verifier.async-timeout-ms"), v.integer("verifier.async-capacity"),
-                v.lng("verifier.context-ttl-ms"), v.integer("verifier.max-waiting-requests"));
+                v.lng("verifier.context-ttl-ms"), v.integer("verifier.max-waiting-requests"), v.integer("verifier.threads"));
         return new JobSettings(kafka, models, v.integer("parallelism"), v.lng("checkpoint.interval-ms"), segmenter, drafter, verifier,
                 sec.operators.AlertRule.parse(v.str("alerts.rules")));
     }

@@ -9,7 +9,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sec.inference.CloudModels;
 import sec.inference.decode.Decision;
-import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.ModelManifest;
@@ -25,30 +24,22 @@ import sec.schemas.VerifyRequest;
 public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
     private static final Logger LOG = LoggerFactory.getLogger(VerifierFunction.class);
 
-    private final String modelDir;
-    private final SpeculationConfig speculation;
-    private final int maxBatch;
-    private final long maxWaitMs;
-    private final int queueCapacity;
+    private final VerifierConfig config;
     private transient CloudModels models;
     private transient BatchingVerifier batching;
     private transient String modelId;
 
-    public VerifierFunction(String modelDir, SpeculationConfig speculation, int maxBatch, long maxWaitMs, int queueCapacity) {
-        this.modelDir = modelDir;
-        this.speculation = speculation;
-        this.maxBatch = maxBatch;
-        this.maxWaitMs = maxWaitMs;
-        this.queueCapacity = queueCapacity;
+    public VerifierFunction(VerifierConfig config) {
+        this.config = config;
     }
 
     @Override
     public void open(OpenContext ctx) {
-        models = CloudModels.load(Path.of(modelDir));
+        models = CloudModels.load(Path.of(config.modelDir()), config.threads());
         ModelManifest manifest = models.manifest();
         Verifier verifier = models.verifier();
-        batching = new BatchingVerifier(new VerificationService(verifier, manifest, speculation), maxBatch, maxWaitMs,
-                queueCapacity);
+        batching = new BatchingVerifier(new VerificationService(verifier, manifest, config.speculation()), config.maxBatch(),
+                config.maxWaitMs(), config.queueCapacity());
         modelId = manifest.name();
         var metrics = getRuntimeContext().getMetricGroup();
         var batchSize = metrics.histogram("verifierBatchSize",

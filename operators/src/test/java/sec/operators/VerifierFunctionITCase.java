@@ -74,7 +74,7 @@ class VerifierFunctionITCase {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         var verdicts = AsyncDataStream.orderedWait(env.fromData(tasks),
-                new VerifierFunction(MODELS.resolve("bundled").toString(), spec, 8, 20, 64), 60, TimeUnit.SECONDS, 32);
+                new VerifierFunction(new VerifierConfig(MODELS.resolve("bundled").toString(), spec, 8, 20, 64, 1)), 60, TimeUnit.SECONDS, 32);
         List<Verdict> got = new ArrayList<>();
         verdicts.executeAndCollect().forEachRemaining(got::add);
         assertEquals(tasks.size(), got.size());

@@ -19,12 +19,7 @@ public final class VerifierBatchBench {
     /** Blocks per second by batch size. */
     public static Map<Integer, Double> blocksPerSecond(Verifier verifier, EncodedAudio audio, long[] prompt, int prefix,
             int gamma, int[] batches, double seconds) {
-        long[] tokens = new long[prompt.length + prefix + gamma];
-        System.arraycopy(prompt, 0, tokens, 0, prompt.length);
-        for (int i = prompt.length; i < tokens.length; i++) {
-            tokens[i] = 6 + (i * 7) % 100; // ordinary (non-special) token ids
-        }
-        VerifyInput one = new VerifyInput(audio.context(), audio.steps(), tokens, prompt.length + prefix);
+        VerifyInput one = request(audio, prompt, prefix, gamma);
         Map<Integer, Double> out = new LinkedHashMap<>();
         for (int b : batches) {
             List<VerifyInput> batch = new ArrayList<>(java.util.Collections.nCopies(b, one));
@@ -42,5 +37,21 @@ public final class VerifierBatchBench {
             out.put(b, passes * b / ((System.nanoTime() - start) / 1e9));
         }
         return out;
+    }
+
+    /** One block verified alone: a forward pass of batch 1 (the unit {@code sec bench}'s contention figures time). */
+    public static Runnable oneBlock(Verifier verifier, EncodedAudio audio, long[] prompt, int prefix, int gamma) {
+        List<VerifyInput> one = List.of(request(audio, prompt, prefix, gamma));
+        return () -> verifier.score(one);
+    }
+
+    /** A request of prompt + committed prefix + a block of γ ordinary (non-special) token ids. */
+    private static VerifyInput request(EncodedAudio audio, long[] prompt, int prefix, int gamma) {
+        long[] tokens = new long[prompt.length + prefix + gamma];
+        System.arraycopy(prompt, 0, tokens, 0, prompt.length);
+        for (int i = prompt.length; i < tokens.length; i++) {
+            tokens[i] = 6 + (i * 7) % 100;
+        }
+        return new VerifyInput(audio.context(), audio.steps(), tokens, prompt.length + prefix);
     }
 }

@@ -28,7 +28,7 @@ import sec.cli.SecCli;
 /**
  * {@code sec demo} (4 calls at once, so the verifier has a queue) with its supervisor page open in a real headless browser: every caption and the
  * alerts reach the page's DOM, and the Prometheus endpoint, scraped while the calls run, shows every
- * pipeline metric above zero. The screenshot is kept in jobs/target/browser-test/ (CI's artifact).
+ * pipeline metric above zero. The screenshot is kept in cli/target/browser-test/ (CI's artifact).
  */
 class DashboardBrowserTest {
     private static final Path ARTIFACTS = Path.of("target", "browser-test");

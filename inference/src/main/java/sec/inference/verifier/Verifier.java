@@ -47,13 +47,22 @@ public final class Verifier implements AutoCloseable {
         this.pad = manifest.pad();
     }
 
-    /** Loads {@code verifier.pt}; offline (DJL's native library comes from the Maven artifact). */
+    /** Loads {@code verifier.pt} with the default thread budget ({@link TorchThreads#DEFAULT}). */
     public static Verifier load(ModelManifest manifest) {
+        return load(manifest, TorchThreads.DEFAULT);
+    }
+
+    /**
+     * Loads {@code verifier.pt}, offline (DJL's native library comes from the Maven artifact), with
+     * libtorch at {@code threads} intra-op threads (a setting of the whole JVM: {@link TorchThreads}).
+     */
+    public static Verifier load(ModelManifest manifest, int threads) {
         Path file = manifest.verifierFile();
         if (!Files.isRegularFile(file)) {
             throw new ModelException(file + ": verifier model not found");
         }
         System.setProperty("ai.djl.offline", "true");
+        TorchThreads.apply(threads);
         Device device = Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
