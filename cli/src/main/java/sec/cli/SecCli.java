@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         description = "Streaming edge-cloud speech-emotion captioning.",
         subcommands = {CaptionCommand.class, DemoCommand.class, sec.cli.eval.EvalCommand.class,
                 sec.cli.eval.CalibrateCommand.class, BenchCommand.class, sec.cli.cluster.TopicsCommand.class,
-                sec.cli.cluster.ProduceCommand.class, sec.cli.cluster.CaptionsCommand.class,
+                sec.cli.cluster.ProduceCommand.class, sec.cli.cluster.CaptionsCommand.class, sec.cli.models.ModelsCommand.class,
                 sec.cli.cluster.SubmitCommand.Edge.class, sec.cli.cluster.SubmitCommand.Cloud.class,
                 sec.cli.dashboard.DashboardCommand.class})
 public final class SecCli implements Runnable {

@@ -17,15 +17,26 @@ public record KafkaSettings(
         String transactionalIdPrefix) implements Serializable {
 
     /** Topic names; the defaults are the ones docs/ARCHITECTURE.md lists. */
+    /**
+     * The pipeline's topics. {@code models} is the control topic of model roll-outs (one partition, so
+     * roll-outs have one order) and {@code modelStatus} where the jobs say what they did with each.
+     */
     public record Topics(String frames, String contexts, String requests, String verdicts, String captions,
-            String partials, String deadLetters, String alerts) implements Serializable {
+            String partials, String deadLetters, String alerts, String models, String modelStatus) implements Serializable {
         public static Topics defaults() {
             return new Topics("sec.audio.frames", "sec.verify.contexts", "sec.verify.requests", "sec.verify.verdicts",
-                    "sec.captions", "sec.captions.partial", "sec.deadletter", "sec.alerts");
+                    "sec.captions", "sec.captions.partial", "sec.deadletter", "sec.alerts", "sec.models", "sec.models.status");
+        }
+
+        /** The same names, each with {@code suffix} (a test run's own topics). */
+        public Topics withSuffix(String suffix) {
+            return new Topics(frames + suffix, contexts + suffix, requests + suffix, verdicts + suffix, captions + suffix,
+                    partials + suffix, deadLetters + suffix, alerts + suffix, models + suffix, modelStatus + suffix);
         }
 
         public java.util.List<String> all() {
-            return java.util.List.of(frames, contexts, requests, verdicts, captions, partials, deadLetters, alerts);
+            return java.util.List.of(frames, contexts, requests, verdicts, captions, partials, deadLetters, alerts, models,
+                    modelStatus);
         }
     }
 

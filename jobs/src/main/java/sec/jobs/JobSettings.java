@@ -157,6 +157,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("kafka.topic.partials", t.partials());
         k.put("kafka.topic.dead-letters", t.deadLetters());
         k.put("kafka.topic.alerts", t.alerts());
+        k.put("kafka.topic.models", t.models());
+        k.put("kafka.topic.model-status", t.modelStatus());
         k.put("kafka.group-id-prefix", groupIdPrefix);
         k.put("kafka.transactional-id-prefix", transactionalIdPrefix);
         return k;
@@ -188,7 +190,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         return new KafkaSettings(v.str("kafka.bootstrap-servers"), client, new KafkaSettings.Topics(
                 v.str("kafka.topic.frames"), v.str("kafka.topic.contexts"), v.str("kafka.topic.requests"),
                 v.str("kafka.topic.verdicts"), v.str("kafka.topic.captions"), v.str("kafka.topic.partials"),
-                v.str("kafka.topic.dead-letters"), v.str("kafka.topic.alerts")), v.str("kafka.group-id-prefix"),
+                v.str("kafka.topic.dead-letters"), v.str("kafka.topic.alerts"), v.str("kafka.topic.models"),
+                v.str("kafka.topic.model-status")), v.str("kafka.group-id-prefix"),
                 v.str("kafka.transactional-id-prefix"));
     }
 

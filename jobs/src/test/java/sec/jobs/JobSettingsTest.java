@@ -71,7 +71,7 @@ class JobSettingsTest {
         assertEquals(CloudVerifyJob.Config.DEFAULT_MAX_BATCH, s.verifier().maxBatch());
 
         sec.connectors.KafkaSettings kafka = new sec.connectors.KafkaSettings("k:1", Map.of("security.protocol", "SASL_SSL"),
-                new sec.connectors.KafkaSettings.Topics("f", "c", "r", "v", "cap", "p", "d", "a"), "g", "t");
+                new sec.connectors.KafkaSettings.Topics("f", "c", "r", "v", "cap", "p", "d", "a", "m", "ms"), "g", "t");
         JobSettings back = JobSettings.of(JobSettings.keysOf(kafka), Map.of("models.dir", "m", "verifier.max-waiting-requests", "3"));
         assertEquals(kafka, back.kafka());
         assertEquals("f", back.segmenter().framesTopic());

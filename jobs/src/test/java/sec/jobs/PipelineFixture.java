@@ -66,10 +66,8 @@ final class PipelineFixture {
     /** As {@link #freshTopics(EmbeddedKafka)}, with client properties (security) for every client. */
     static KafkaSettings freshTopics(EmbeddedKafka kafka, Map<String, String> client) throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        KafkaSettings.Topics t = KafkaSettings.Topics.defaults();
-        KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), client, new KafkaSettings.Topics(
-                t.frames() + run, t.contexts() + run, t.requests() + run, t.verdicts() + run, t.captions() + run,
-                t.partials() + run, t.deadLetters() + run, t.alerts() + run), "it-" + run, "it-" + run);
+        KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), client,
+                KafkaSettings.Topics.defaults().withSuffix(run), "it-" + run, "it-" + run);
         TopicAdmin.createMissing(settings, 2, (short) 1);
         return settings;
     }

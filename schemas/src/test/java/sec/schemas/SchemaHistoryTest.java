@@ -31,7 +31,8 @@ class SchemaHistoryTest {
 
     static List<Schema> current() {
         return List.of(AudioFrame.getClassSchema(), AcousticContext.getClassSchema(), VerifyRequest.getClassSchema(),
-                Verdict.getClassSchema(), EmotionCaption.getClassSchema(), DeadLetter.getClassSchema());
+                Verdict.getClassSchema(), EmotionCaption.getClassSchema(), DeadLetter.getClassSchema(),
+                ModelRollout.getClassSchema(), RolloutStatus.getClassSchema());
     }
 
     private static List<Path> versions(Schema schema) throws IOException {
@@ -97,6 +98,7 @@ class SchemaHistoryTest {
             case BYTES -> java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3});
             case ENUM -> new GenericData.EnumSymbol(s, s.getEnumSymbols().get(s.getEnumSymbols().size() - 1));
             case ARRAY -> List.of(value(s.getElementType(), name), value(s.getElementType(), name));
+            case MAP -> java.util.Map.of(name + "-key", value(s.getValueType(), name));
             case UNION -> value(s.getTypes().get(s.getTypes().size() - 1), name);
             case NULL -> null;
             default -> throw new IllegalArgumentException("no sample for " + s);

@@ -66,7 +66,9 @@ class ClusterCommandsTest {
         assertEquals("0", first[0], first[2]);
         assertTrue(first[1].contains("t1.captions") && first[1].contains("created (2 partitions)"), first[1]);
         String[] again = run("topics", "create", "--bootstrap", kafka.bootstrapServers(), "--set", "kafka.topic.captions=t1.captions");
-        assertEquals(8, again[1].lines().filter(l -> l.endsWith("exists")).count(), again[1]);
+        assertEquals(10, again[1].lines().filter(l -> l.endsWith("exists")).count(), again[1]);
+        assertTrue(first[1].lines().anyMatch(l -> l.startsWith("sec.models ") && l.endsWith("created (1 partitions)")),
+                "the control topic has one partition: " + first[1]);
         String[] typo = run("topics", "create", "--bootstrap", kafka.bootstrapServers(), "--set", "kafka.topik.captions=x");
         assertEquals("2", typo[0]);
         assertTrue(typo[2].startsWith("error: unknown setting(s) [kafka.topik.captions]"), typo[2]);
@@ -121,7 +123,7 @@ class ClusterCommandsTest {
     void captionsShowsOnlyCommittedCaptionsAsJsonLines(@TempDir Path dir) throws Exception {
         String captions = "t4.captions." + UUID.randomUUID();
         KafkaSettings settings = new KafkaSettings(kafka.bootstrapServers(), Map.of(), new KafkaSettings.Topics(
-                "t4.f", "t4.c", "t4.r", "t4.v", captions, "t4.p", "t4.d", "t4.a"), "t4", "t4");
+                "t4.f", "t4.c", "t4.r", "t4.v", captions, "t4.p", "t4.d", "t4.a", "t4.m", "t4.ms"), "t4", "t4");
         sec.connectors.TopicAdmin.createMissing(settings, 1, (short) 1);
         AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
         Properties p = settings.clientConfig();
