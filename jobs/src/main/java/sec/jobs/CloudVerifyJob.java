@@ -57,7 +57,8 @@ public final class CloudVerifyJob {
             Sink<Verdict> verdicts) {
         var tasks = contexts.keyBy(AcousticContext::getCallId)
                 .connect(requests.keyBy(VerifyRequest::getCallId))
-                .process(new ContextJoin(c.contextTtlMs(), c.maxWaitingRequests())).name("context-join").uid("context-join");
+                .process(new ContextJoin(c.contextTtlMs(), c.maxWaitingRequests())).name("context-join").uid("context-join")
+                .setMaxParallelism(JobSettings.MAX_PARALLELISM);
         AsyncDataStream.orderedWait(tasks,
                         new VerifierFunction(new VerifierConfig(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(),
                                 4 * c.asyncCapacity(), c.threads())),

@@ -45,14 +45,16 @@ public final class EdgeCaptionJob {
             SegmenterConfig segmenter, DrafterConfig drafter, List<AlertRule> rules, Sinks sinks) {
         SingleOutputStreamOperator<Utterance> utterances = frames
                 .keyBy(AudioFrame::getCallId)
-                .process(new UtteranceSegmenter(segmenter)).name("utterance-segmenter").uid("utterance-segmenter");
+                .process(new UtteranceSegmenter(segmenter)).name("utterance-segmenter").uid("utterance-segmenter")
+                .setMaxParallelism(JobSettings.MAX_PARALLELISM);
         SingleOutputStreamOperator<EmotionCaption> captions = utterances
                 .keyBy(u -> u.callId)
                 .connect(verdicts.keyBy(Verdict::getCallId))
                 .transform("speculative-drafter", TypeInformation.of(EmotionCaption.class), new SpeculativeDrafter(drafter))
-                .uid("speculative-drafter");
+                .uid("speculative-drafter").setMaxParallelism(JobSettings.MAX_PARALLELISM);
         captions.sinkTo(sinks.captions()).name("captions").uid("captions-sink");
         captions.keyBy(EmotionCaption::getCallId).process(new EmotionAlerter(rules)).name("emotion-alerts").uid("emotion-alerts")
+                .setMaxParallelism(JobSettings.MAX_PARALLELISM)
                 .sinkTo(sinks.alerts()).name("alerts").uid("alerts-sink");
         captions.getSideOutput(SpeculativeDrafter.PARTIALS).sinkTo(sinks.partials()).name("partial-captions").uid("partials-sink");
         captions.getSideOutput(SpeculativeDrafter.REQUESTS).sinkTo(sinks.requests()).name("verify-requests").uid("requests-sink");

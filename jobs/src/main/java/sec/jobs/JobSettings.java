@@ -32,6 +32,11 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
 
     /** Every setting and its default ("" = required). The table in docs/OPERATIONS.md is this map. */
     public static final Map<String, String> KEYS = keys();
+    /**
+     * Key groups of every keyed operator: the most subtasks one can ever run with. Fixed for a job's
+     * life, not a setting: a savepoint's keyed state is split by it, and a job with another cannot read it.
+     */
+    public static final int MAX_PARALLELISM = 128;
 
     private static Map<String, String> keys() {
         SegmenterConfig s = SegmenterConfig.defaults();

@@ -68,12 +68,18 @@ class PipelineITCase {
                 "verifier", "verdicts-sink", "cloud-dead-letters-sink"), uids(cloudEnv));
     }
 
-    /** The uids of a graph's operators (a sink's committer has "Sink Committer: " before the sink's); fails on a node without one. */
+    /**
+     * The uids of a graph's operators (a sink's committer has "Sink Committer: " before the sink's); fails
+     * on a node without one, and on a keyed one without the fixed max parallelism (its state's key groups).
+     */
     private static java.util.Set<String> uids(StreamExecutionEnvironment env) {
         java.util.Set<String> uids = new java.util.TreeSet<>();
         for (var node : env.getStreamGraph().getStreamNodes()) {
             String uid = node.getTransformationUID();
             assertTrue(uid != null, "no uid on " + node.getOperatorName());
+            if (node.getStateKeySerializer() != null) {
+                assertEquals(JobSettings.MAX_PARALLELISM, node.getMaxParallelism(), "max parallelism of " + uid);
+            }
             uids.add(uid.replaceFirst("^Sink (Committer|Writer|Global Committer): ", ""));
         }
         return uids;
