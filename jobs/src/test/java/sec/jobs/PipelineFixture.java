@@ -169,4 +169,23 @@ final class PipelineFixture {
         }
         return sent;
     }
+
+    /** A MiniCluster of its own (1 TaskManager, 2 slots, a free REST port: several run at once, as the two jobs' clusters do). */
+    static org.apache.flink.runtime.minicluster.MiniCluster miniCluster() throws Exception {
+        org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
+        conf.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
+        var c = new org.apache.flink.runtime.minicluster.MiniCluster(new org.apache.flink.runtime.minicluster.MiniClusterConfiguration.Builder()
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).setConfiguration(conf).build());
+        c.start();
+        return c;
+    }
+
+    static void waitFor(org.apache.flink.runtime.minicluster.MiniCluster cluster, org.apache.flink.api.common.JobID job,
+            org.apache.flink.api.common.JobStatus status) throws Exception {
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (cluster.getJobStatus(job).get() != status) {
+            assertTrue(System.currentTimeMillis() < deadline, "job did not reach " + status);
+            Thread.sleep(100);
+        }
+    }
 }

@@ -16,11 +16,9 @@ import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
-import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.junit.jupiter.api.AfterAll;
@@ -61,12 +59,7 @@ class RestoreITCase {
     }
 
     private static MiniCluster cluster() throws Exception {
-        Configuration conf = new Configuration();
-        conf.set(RestOptions.BIND_PORT, "0"); // two clusters at once: the cloud's and the edge's
-        MiniCluster c = new MiniCluster(new MiniClusterConfiguration.Builder()
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).setConfiguration(conf).build());
-        c.start();
-        return c;
+        return PipelineFixture.miniCluster();
     }
 
     private static StreamGraph edgeJob(KafkaSettings settings, Path checkpoints, boolean kvCache, String restoreFrom) {
@@ -136,11 +129,7 @@ class RestoreITCase {
     }
 
     private static void waitFor(MiniCluster cluster, JobID job, JobStatus status) throws Exception {
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (cluster.getJobStatus(job).get() != status) {
-            assertTrue(System.currentTimeMillis() < deadline, "job did not reach " + status);
-            Thread.sleep(100);
-        }
+        PipelineFixture.waitFor(cluster, job, status);
     }
 
     /** The newest completed checkpoint (a chk-N folder with its _metadata) under the checkpoint directory. */

@@ -1,0 +1,99 @@
+package sec.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import sec.connectors.KafkaSettings;
+import sec.devkit.EmbeddedKafka;
+import sec.inference.decode.SpeculationConfig;
+import sec.schemas.AudioFrame;
+import sec.schemas.EmotionCaption;
+
+/**
+ * The cloud job stopped with a savepoint and resubmitted from it while the edge keeps drafting (each
+ * job on its own MiniCluster, as in production): the requests sent while it was down wait in their
+ * topic, the restored job answers them, and every utterance gets one final caption. With the test's
+ * 60 s verdict deadline a restart of a few seconds costs no block its verdict, so every caption is
+ * the core's; the count of tokens committed unverified is printed (0 here).
+ */
+class CloudRestartITCase {
+    private static final SpeculationConfig SPEC = SpeculationConfig.defaults();
+    private static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void start() {
+        kafka = EmbeddedKafka.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+    }
+
+    private static StreamGraph cloudJob(KafkaSettings settings, String restoreFrom) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
+        if (restoreFrom != null) {
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        CloudVerifyJob.kafka(env, PipelineFixture.jobs(settings), null);
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void aCloudJobRestartedMidCallLosesNoCaption(@TempDir Path dir) throws Exception {
+        KafkaSettings settings = PipelineFixture.freshTopics(kafka);
+        Map<String, List<AudioFrame>> calls = PipelineFixture.calls("call-02-en.wav", "call-07-zh.wav");
+        Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SPEC);
+        long half = 20_000;
+        try (MiniCluster edgeCluster = PipelineFixture.miniCluster()) {
+            StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+            edgeEnv.setParallelism(1);
+            edgeEnv.enableCheckpointing(300);
+            EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
+            JobID edge = edgeCluster.submitJob(edgeEnv.getStreamGraph()).get().getJobID();
+            String savepoint;
+            try (MiniCluster first = PipelineFixture.miniCluster()) {
+                JobID cloud = first.submitJob(cloudJob(settings, null)).get().getJobID();
+                PipelineFixture.produce(settings, calls, f -> f.getStartMs() < half);
+                Map<String, List<EmotionCaption>> early = PipelineFixture.committedCaptions(settings, 3, Duration.ofMinutes(2));
+                assertTrue(early.size() >= 3 && early.size() < expected.size(), "stopped mid-call: " + early.size() + " captions");
+                savepoint = first.stopWithSavepoint(cloud, dir.resolve("savepoints").toUri().toString(), false,
+                        SavepointFormatType.CANONICAL).get();
+            }
+            // the rest of every call is drafted while the cloud is down: its requests wait in their topic
+            PipelineFixture.produce(settings, calls, f -> f.getStartMs() >= half);
+            Thread.sleep(2_000);
+            try (MiniCluster second = PipelineFixture.miniCluster()) {
+                JobID cloud = second.submitJob(cloudJob(settings, savepoint)).get().getJobID();
+                Map<String, List<EmotionCaption>> got = PipelineFixture.committedCaptions(settings, expected.size(), Duration.ofMinutes(4));
+                int unverified = got.values().stream().mapToInt(c -> c.get(0).getTimeouts()).sum();
+                System.out.printf("cloud job restarted mid-call: %d utterances, %d captions, %d tokens committed unverified%n",
+                        expected.size(), got.size(), unverified);
+                int verified = PipelineFixture.assertOneCaptionEachEqualToTheCore(expected, got);
+                assertTrue(verified > 0);
+                assertEquals(expected.keySet(), got.keySet());
+                second.cancelJob(cloud).get();
+            }
+            edgeCluster.cancelJob(edge).get();
+        }
+    }
+}
