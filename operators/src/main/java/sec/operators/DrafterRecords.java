@@ -46,7 +46,8 @@ final class DrafterRecords {
         return VerifyRequest.newBuilder().setCallId(ud.utterance.callId).setUtteranceId(ud.utterance.utteranceId)
                 .setBlockId(ud.state.blockId()).setEpoch(ud.state.epoch()).setPrefixLength(prefix.size())
                 .setPrefixTokens(prefix).setDraftTokens(draft).setDraftEntropies(ents).setLanguage(ud.utterance.language)
-                .setDrafterModelId(models.manifest().name()).setVerifierModelId(models.manifest().name()).setSentAtMs(now).build();
+                .setDrafterModelId(models.manifest().name()).setVerifierModelId(models.manifest().name()).setSentAtMs(now)
+                .setTokenizerId(models.manifest().tokenizerId()).build();
     }
 
     EmotionCaption caption(UtteranceDecoding ud, boolean isFinal, long now) {

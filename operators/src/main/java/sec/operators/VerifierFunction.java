@@ -28,6 +28,11 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
     private transient CloudModels models;
     private transient BatchingVerifier batching;
     private transient String modelId;
+    private transient String tokenizerId;
+    /** Requests drafted with another tokenizer, answered with an unusable verdict. */
+    private transient org.apache.flink.metrics.Counter incompatible;
+    /** A verdict that fits no block: the edge commits the block as drafted, unverified. */
+    private static final Decision UNUSABLE = new Decision(-1, Decision.NONE, Decision.NONE);
 
     public VerifierFunction(VerifierConfig config) {
         this.config = config;
@@ -41,16 +46,24 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
         batching = new BatchingVerifier(new VerificationService(verifier, manifest, config.speculation()), config.maxBatch(),
                 config.maxWaitMs(), config.queueCapacity());
         modelId = manifest.name();
+        tokenizerId = manifest.tokenizerId();
         var metrics = getRuntimeContext().getMetricGroup();
         var batchSize = metrics.histogram("verifierBatchSize",
                 new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
         batching.onBatch(batchSize::update);
+        incompatible = metrics.counter("requestsIncompatible");
         metrics.gauge("verifierQueueDepth", (org.apache.flink.metrics.Gauge<Integer>) batching::peakQueueDepth);
     }
 
     @Override
     public void asyncInvoke(VerifyTask task, ResultFuture<Verdict> result) {
         VerifyRequest r = task.request;
+        if (r.getTokenizerId() != null && !r.getTokenizerId().equals(tokenizerId)) {
+            // token ids of another vocabulary: scoring them would accept or correct nonsense
+            incompatible.inc();
+            result.complete(List.of(verdict(r, UNUSABLE, 0f)));
+            return;
+        }
         long t0 = System.nanoTime();
         batching.submit(task.serviceTask()).whenComplete((d, err) -> {
                     if (err != null) {

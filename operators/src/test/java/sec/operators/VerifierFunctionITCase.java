@@ -60,15 +60,21 @@ class VerifierFunctionITCase {
                 VerifyRequest r = VerifyRequest.newBuilder().setCallId("call-" + n % 3).setUtteranceId(f.get("file").asText())
                         .setBlockId(n++).setEpoch(0).setPrefixLength(cut).setPrefixTokens(prefix).setDraftTokens(block)
                         .setDraftEntropies(ents).setLanguage(f.get("lang").asText()).setDrafterModelId("m")
-                        .setVerifierModelId("m").setSentAtMs(0).build();
+                        .setVerifierModelId("m").setSentAtMs(0).setTokenizerId(tokenizerOf(n)).build();
                 out.add(new VerifyTask(r, bytes, ctx.size()));
             }
         }
         return out;
     }
 
+    /** Every fifth request drafted with another tokenizer, every fifth from an edge that does not say (null). */
+    private static String tokenizerOf(int block) {
+        return block % 5 == 1 ? "0".repeat(64) : block % 5 == 2 ? null
+                : ModelManifest.load(MODELS.resolve("bundled")).tokenizerId();
+    }
+
     @Test
-    void verdictsEqualTheVerifierAlone() throws Exception {
+    void verdictsEqualTheVerifierAloneAndAnotherTokenizerGetsAnUnusableOne() throws Exception {
         List<VerifyTask> tasks = tasks();
         SpeculationConfig spec = SpeculationConfig.defaults();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -88,6 +94,11 @@ class VerifierFunctionITCase {
                 Decision d = service.verify(List.of(tasks.get(i).serviceTask())).get(0);
                 Verdict g = got.get(i);
                 assertEquals(r.getBlockId(), g.getBlockId());
+                if ("0".repeat(64).equals(r.getTokenizerId())) {
+                    assertEquals(-1, g.getAccepted(), "block " + i + ": another tokenizer's ids are not scored");
+                    assertEquals(null, g.getCorrection());
+                    continue;
+                }
                 assertEquals(d.accepted(), g.getAccepted(), "block " + i);
                 assertEquals(d.corrected() ? Integer.valueOf(d.correction()) : null, g.getCorrection(), "block " + i);
             }

@@ -36,6 +36,7 @@ public final class ModelManifest {
     private final DrafterSpec drafter;
     private final Path verifierFile;
     private final Path tokenizerFile;
+    private volatile String tokenizerId;
     private final Map<String, List<String>> emotions;
     private final java.util.Set<Long> emotionTokens;
 
@@ -192,6 +193,14 @@ public final class ModelManifest {
     public DrafterSpec drafter() { return drafter; }
     public Path verifierFile() { return verifierFile; }
     public Path tokenizerFile() { return tokenizerFile; }
+
+    /** SHA-256 (hex) of the tokenizer file: two bundles whose token ids mean the same have the same one. */
+    public String tokenizerId() {
+        if (tokenizerId == null) {
+            tokenizerId = BundleChecksums.sha256(tokenizerFile);
+        }
+        return tokenizerId;
+    }
     /** The token ids of the emotion words (model.json "emotion_tokens"; empty in bundles from before it). */
     public java.util.Set<Long> emotionTokens() { return emotionTokens; }
     /** Emotion label to the caption words that name it (empty when the bundle has no lexicon). */
