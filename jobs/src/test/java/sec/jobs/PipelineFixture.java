@@ -172,10 +172,14 @@ final class PipelineFixture {
 
     /** A MiniCluster of its own (1 TaskManager, 2 slots, a free REST port: several run at once, as the two jobs' clusters do). */
     static org.apache.flink.runtime.minicluster.MiniCluster miniCluster() throws Exception {
+        return miniCluster(2);
+    }
+
+    static org.apache.flink.runtime.minicluster.MiniCluster miniCluster(int slots) throws Exception {
         org.apache.flink.configuration.Configuration conf = new org.apache.flink.configuration.Configuration();
         conf.set(org.apache.flink.configuration.RestOptions.BIND_PORT, "0");
         var c = new org.apache.flink.runtime.minicluster.MiniCluster(new org.apache.flink.runtime.minicluster.MiniClusterConfiguration.Builder()
-                .setNumTaskManagers(1).setNumSlotsPerTaskManager(2).setConfiguration(conf).build());
+                .setNumTaskManagers(1).setNumSlotsPerTaskManager(slots).setConfiguration(conf).build());
         c.start();
         return c;
     }

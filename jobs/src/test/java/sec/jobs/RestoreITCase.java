@@ -63,6 +63,11 @@ class RestoreITCase {
     }
 
     private static StreamGraph edgeJob(KafkaSettings settings, Path checkpoints, boolean kvCache, String restoreFrom) {
+        return edgeJob(settings, checkpoints, kvCache, restoreFrom, 1);
+    }
+
+    private static StreamGraph edgeJob(KafkaSettings settings, Path checkpoints, boolean kvCache, String restoreFrom,
+            int parallelism) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
@@ -72,7 +77,7 @@ class RestoreITCase {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
+        env.setParallelism(parallelism);
         EdgeCaptionJob.kafka(env, PipelineFixture.jobs(settings, "drafter.kv-cache.checkpoint", String.valueOf(kvCache)));
         return env.getStreamGraph();
     }
@@ -122,6 +127,51 @@ class RestoreITCase {
                 Map<String, List<EmotionCaption>> got = PipelineFixture.committedCaptions(settings, expected.size(), Duration.ofMinutes(4));
                 PipelineFixture.assertOneCaptionEachEqualToTheCore(expected, got);
                 second.cancelJob(edge).get();
+            }
+        } finally {
+            cloudCluster.cancelJob(cloud).get();
+        }
+    }
+
+    /**
+     * Rescaled twice mid-call through savepoints: parallelism 2, then 4, then 1, each restore on a
+     * fresh cluster while the calls go on. The segmenter's and the drafter's keyed state (open
+     * utterances, KV caches, baselines) and the Kafka source's splits move; a read_committed reader
+     * sees one caption per utterance, the core's.
+     */
+    @org.junit.jupiter.api.Test
+    void rescaledFrom2To4To1MidCallLosesAndDuplicatesNothing(@TempDir Path dir) throws Exception {
+        KafkaSettings settings = PipelineFixture.freshTopics(kafka);
+        Map<String, List<AudioFrame>> calls = PipelineFixture.calls("call-01-en.wav", "call-06-zh.wav");
+        Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SPEC);
+        StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+        cloudEnv.setParallelism(1);
+        CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
+        JobID cloud = cloudCluster.submitJob(cloudEnv.getStreamGraph()).get().getJobID();
+        try {
+            Path checkpoints = dir.resolve("checkpoints");
+            long[] cuts = {12_000, 24_000, Long.MAX_VALUE};
+            int[] parallelism = {2, 4, 1};
+            String restoreFrom = null;
+            for (int step = 0; step < 3; step++) {
+                long from = step == 0 ? Long.MIN_VALUE : cuts[step - 1];
+                long to = cuts[step];
+                try (MiniCluster c = PipelineFixture.miniCluster(4)) {
+                    JobID edge = c.submitJob(edgeJob(settings, checkpoints, true, restoreFrom, parallelism[step])).get().getJobID();
+                    PipelineFixture.produce(settings, calls, f -> f.getStartMs() >= from && f.getStartMs() < to);
+                    if (step < 2) {
+                        int atLeast = 2 * (step + 1);
+                        Map<String, List<EmotionCaption>> sofar = PipelineFixture.committedCaptions(settings, atLeast, Duration.ofMinutes(2));
+                        assertTrue(sofar.size() >= atLeast && sofar.size() < expected.size(), "mid-call: " + sofar.size() + " captions");
+                        restoreFrom = c.stopWithSavepoint(edge, dir.resolve("savepoints-" + step).toUri().toString(), false,
+                                SavepointFormatType.CANONICAL).get();
+                    } else {
+                        Map<String, List<EmotionCaption>> got = PipelineFixture.committedCaptions(settings, expected.size(),
+                                Duration.ofMinutes(4));
+                        PipelineFixture.assertOneCaptionEachEqualToTheCore(expected, got);
+                        c.cancelJob(edge).get();
+                    }
+                }
             }
         } finally {
             cloudCluster.cancelJob(cloud).get();
