@@ -143,12 +143,11 @@ public final class BenchCommand implements Callable<Integer> {
                 ContentionBench.contended(caption, seconds, 1));
         Runnable block = VerifierBatchBench.oneBlock(verifier, audio, prompt, 12, 4);
         int cores = Runtime.getRuntime().availableProcessors();
-        for (int threads : new int[] {cores, TorchThreads.DEFAULT}) {
+        for (int threads : new int[] {cores, TorchThreads.DEFAULT}) { // the default last: what the rest of the JVM runs with
             TorchThreads.apply(threads);
             put(result, "contention_verifier_" + threads + "_threads_block", ContentionBench.quiet(block, seconds),
                     ContentionBench.contended(block, seconds, threads));
         }
-        TorchThreads.apply(TorchThreads.DEFAULT);
     }
 
     private static void put(ObjectNode result, String name, ContentionBench.Latency quiet, ContentionBench.Latency contended) {

@@ -120,17 +120,14 @@ public final class CaptionCommand implements Callable<Integer> {
         String g = gamma.toLowerCase(Locale.ROOT);
         if (g.equals("dynamic") || g.equals("heuristic")) {
             keys.put("speculation.gamma", g);
-        } else {
+        } else if (g.matches("\\d+")) {
             keys.put("speculation.gamma", "fixed");
-            keys.put("speculation.gamma-fixed", gamma);
+            keys.put("speculation.gamma-fixed", g);
+        } else {
+            throw new IllegalArgumentException("--gamma must be dynamic, heuristic or a number, got '" + gamma + "'");
         }
         keys.putAll(speculation.settings());
-        try {
-            return JobSettings.speculation(keys).toBuilder().mode(mode).divergence(divergence).build();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(g.matches("dynamic|heuristic|\\d+") ? e.getMessage()
-                    : "--gamma must be dynamic, heuristic or a number, got '" + gamma + "'", e);
-        }
+        return JobSettings.speculation(keys).toBuilder().mode(mode).divergence(divergence).build();
     }
 
     private String toLine(Path f, CaptionResult r) {

@@ -34,6 +34,11 @@ public record KafkaSettings(
                     partials + suffix, deadLetters + suffix, alerts + suffix, models + suffix, modelStatus + suffix);
         }
 
+        /** Partitions to create {@code topic} with: the control topic one (roll-outs in one order), every other {@code keyed}. */
+        public int partitions(String topic, int keyed) {
+            return topic.equals(models) ? 1 : keyed;
+        }
+
         public java.util.List<String> all() {
             return java.util.List.of(frames, contexts, requests, verdicts, captions, partials, deadLetters, alerts, models,
                     modelStatus);

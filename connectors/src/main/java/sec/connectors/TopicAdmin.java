@@ -15,9 +15,8 @@ public final class TopicAdmin {
             throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(settings.clientConfig())) {
             List<String> missing = missing(admin, settings, settings.topics().all());
-            // the control topic has one partition: roll-outs are read in the order they were published
-            admin.createTopics(missing.stream().map(t -> new NewTopic(t, t.equals(settings.topics().models()) ? 1 : partitions,
-                    replication)).toList()).all().get();
+            admin.createTopics(missing.stream().map(t -> new NewTopic(t, settings.topics().partitions(t, partitions), replication))
+                    .toList()).all().get();
             return missing;
         }
     }

@@ -202,7 +202,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
 
     /**
      * The decoding settings alone, from speculation.* keys over their defaults: for the paths that
-     * decode without a job (sec caption, sec eval), so they read the options as a job does.
+     * decode without a job ({@code sec caption}), so they read the options as a job does.
      */
     public static SpeculationConfig speculation(Map<String, String> given) {
         List<String> unknown = given.keySet().stream().filter(k -> !k.startsWith("speculation.") || !KEYS.containsKey(k)).toList();

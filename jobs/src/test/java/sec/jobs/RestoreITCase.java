@@ -49,17 +49,13 @@ class RestoreITCase {
     @BeforeAll
     static void start() throws Exception {
         kafka = EmbeddedKafka.start();
-        cloudCluster = cluster();
+        cloudCluster = PipelineFixture.miniCluster();
     }
 
     @AfterAll
     static void stop() throws Exception {
         cloudCluster.close();
         kafka.close();
-    }
-
-    private static MiniCluster cluster() throws Exception {
-        return PipelineFixture.miniCluster();
     }
 
     private static StreamGraph edgeJob(KafkaSettings settings, Path checkpoints, boolean kvCache, String restoreFrom) {
@@ -98,7 +94,7 @@ class RestoreITCase {
             long half = 20_000;
             Path checkpoints = dir.resolve("checkpoints");
             String restoreFrom;
-            try (MiniCluster first = cluster()) {
+            try (MiniCluster first = PipelineFixture.miniCluster()) {
                 JobID edge = first.submitJob(edgeJob(settings, checkpoints, kvCache, null)).get().getJobID();
                 PipelineFixture.produce(settings, calls, f -> f.getStartMs() < half);
                 Map<String, List<EmotionCaption>> early = PipelineFixture.committedCaptions(settings, 3, Duration.ofMinutes(2));
@@ -106,7 +102,7 @@ class RestoreITCase {
                 if (kvCache) {
                     Thread.sleep(700); // a checkpoint or two beyond the first captions
                     first.cancelJob(edge).get();
-                    waitFor(first, edge, JobStatus.CANCELED);
+                    PipelineFixture.waitFor(first, edge, JobStatus.CANCELED);
                     restoreFrom = latestCheckpoint(checkpoints);
                 } else {
                     restoreFrom = first.stopWithSavepoint(edge, dir.resolve("savepoints").toUri().toString(), false,
@@ -122,7 +118,7 @@ class RestoreITCase {
 
             // The rest of every call arrives while the edge is down; a fresh cluster restores and finishes.
             PipelineFixture.produce(settings, calls, f -> f.getStartMs() >= half);
-            try (MiniCluster second = cluster()) {
+            try (MiniCluster second = PipelineFixture.miniCluster()) {
                 JobID edge = second.submitJob(edgeJob(settings, checkpoints, kvCache, restoreFrom)).get().getJobID();
                 Map<String, List<EmotionCaption>> got = PipelineFixture.committedCaptions(settings, expected.size(), Duration.ofMinutes(4));
                 PipelineFixture.assertOneCaptionEachEqualToTheCore(expected, got);
@@ -176,10 +172,6 @@ class RestoreITCase {
         } finally {
             cloudCluster.cancelJob(cloud).get();
         }
-    }
-
-    private static void waitFor(MiniCluster cluster, JobID job, JobStatus status) throws Exception {
-        PipelineFixture.waitFor(cluster, job, status);
     }
 
     /** The newest completed checkpoint (a chk-N folder with its _metadata) under the checkpoint directory. */

@@ -31,8 +31,6 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
     private transient String tokenizerId;
     /** Requests drafted with another tokenizer, answered with an unusable verdict. */
     private transient org.apache.flink.metrics.Counter incompatible;
-    /** A verdict that fits no block: the edge commits the block as drafted, unverified. */
-    private static final Decision UNUSABLE = new Decision(-1, Decision.NONE, Decision.NONE);
 
     public VerifierFunction(VerifierConfig config) {
         this.config = config;
@@ -61,7 +59,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
         if (r.getTokenizerId() != null && !r.getTokenizerId().equals(tokenizerId)) {
             // token ids of another vocabulary: scoring them would accept or correct nonsense
             incompatible.inc();
-            result.complete(List.of(verdict(r, UNUSABLE, 0f)));
+            result.complete(List.of(verdict(r, Decision.UNUSABLE, 0f)));
             return;
         }
         long t0 = System.nanoTime();

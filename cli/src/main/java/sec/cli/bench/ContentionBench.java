@@ -54,7 +54,10 @@ public final class ContentionBench {
         }
     }
 
-    /** Busy arithmetic until told to stop (a result kept so the JIT cannot drop the loop). */
+    /** Where the busy threads leave their result, so the JIT cannot drop their loops. */
+    private static volatile double sink;
+
+    /** Busy arithmetic until told to stop. */
     private static void spin(AtomicBoolean stop) {
         double x = 1;
         while (!stop.get()) {
@@ -62,9 +65,7 @@ public final class ContentionBench {
                 x = x * 1.000001 + 1e-9;
             }
         }
-        if (x == 42) {
-            System.out.print("");
-        }
+        sink = x;
     }
 
     private static double ms(long ns) {

@@ -45,8 +45,8 @@ public final class TopicsCommand implements Runnable {
             TopicAdmin.checkAccess(kafka, 30_000);
             List<String> created = TopicAdmin.createMissing(kafka, partitions, replication);
             for (String t : kafka.topics().all()) {
-                int n = t.equals(kafka.topics().models()) ? 1 : partitions; // as TopicAdmin creates them
-                out.printf("%-28s %s%n", t, created.contains(t) ? "created (" + n + " partitions)" : "exists");
+                out.printf("%-28s %s%n", t, created.contains(t) ? "created (" + kafka.topics().partitions(t, partitions)
+                        + " partitions)" : "exists");
             }
             return 0;
         }

@@ -86,7 +86,7 @@ public final class ModelsCommand implements Runnable {
                 throw new IllegalArgumentException("topic " + topic + " does not exist: create it with sec topics create");
             }
             ModelRollout rollout = ModelRollout.newBuilder().setVersion(version != null ? version : manifest.name())
-                    .setSide(which).setLocation(location != null ? location : bundle.toString()).setFiles(Map.copyOf(files))
+                    .setSide(which).setLocation(location != null ? location : bundle.toString()).setFiles(files)
                     .setCanaryPercent(canary).setPublishedAtMs(System.currentTimeMillis()).build();
             var config = kafka.clientConfig();
             config.put(ProducerConfig.ACKS_CONFIG, "all");

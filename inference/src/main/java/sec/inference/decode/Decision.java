@@ -6,6 +6,8 @@ package sec.inference.decode;
  */
 public record Decision(int accepted, int correction, int bonus) {
     public static final int NONE = -1;
+    /** A verdict that fits no block: the block is committed as drafted, unverified. */
+    public static final Decision UNUSABLE = new Decision(-1, NONE, NONE);
 
     public boolean corrected() {
         return correction != NONE;

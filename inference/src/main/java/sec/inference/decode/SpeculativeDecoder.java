@@ -26,7 +26,6 @@ import sec.inference.verifier.VerifyInput;
  */
 public final class SpeculativeDecoder {
     /** Stands in for a verdict that did not fit its block. */
-    private static final Decision UNUSABLE = new Decision(-1, Decision.NONE, Decision.NONE);
     private final Drafter drafter;
     private final SpeculationConfig config;
     private final AcceptancePolicy acceptance;
@@ -238,7 +237,7 @@ public final class SpeculativeDecoder {
             return VerdictOutcome.STALE;
         }
         boolean fits = d.fits(a.block.length(), drafter.vocabSize());
-        a.verdict = fits ? d : UNUSABLE;
+        a.verdict = fits ? d : Decision.UNUSABLE;
         resolve();
         return fits ? VerdictOutcome.APPLIED : VerdictOutcome.UNUSABLE;
     }

@@ -24,11 +24,8 @@ public final class TorchThreads {
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(intraOp));
-        }
-        Engine.getEngine("PyTorch"); // starts with the properties above when it has not yet
-        JniUtils.setNumThreads(intraOp); // the engine may have started before, for another verifier
+        Engine.getEngine("PyTorch"); // starts with the inter-op property above when it has not yet
+        JniUtils.setNumThreads(intraOp); // also when the engine started before, for another verifier
     }
 
     /** The intra-op threads in force. */
