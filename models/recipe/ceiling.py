@@ -5,7 +5,10 @@ perception of all five gives the corpus's ceiling; dropping one cue, or adding m
 (in standard deviations of each cue), shows which perception the models' ~80 % is limited by.
 
     /usr/bin/python3 ceiling.py            (about a minute on one core; deterministic)
+    /usr/bin/python3 ceiling.py --noise 0.75,0.74,0.57,0.18,0.54
+        (per-cue noise in standard deviations, in CUES order: e.g. sqrt(1 - R²) of confounds.py)
 """
+import argparse
 import json
 
 import numpy as np
@@ -40,9 +43,21 @@ def knn_accuracy(xtr, ytr, xte, yte, k=25):
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--noise', help='comma-separated noise per cue, in standard deviations')
+    args = ap.parse_args()
     rng = np.random.default_rng(1234)
     xtr, ytr = sample(rng, 20000)
     xte, yte = sample(rng, 3000)
+    if args.noise:
+        noise = np.array([float(v) for v in args.noise.split(',')])
+        if noise.size != len(CUES):
+            ap.error(f'--noise takes {len(CUES)} values ({", ".join(CUES)})')
+        sd = xtr.std(0)
+        print(json.dumps({'noise': noise.tolist(), 'accuracy': knn_accuracy(
+            xtr + rng.normal(0, 1, xtr.shape) * sd * noise, ytr,
+            xte + rng.normal(0, 1, xte.shape) * sd * noise, yte)}))
+        return
     report = {'all_cues': knn_accuracy(xtr, ytr, xte, yte)}
     for drop, name in enumerate(CUES):
         keep = [i for i in range(len(CUES)) if i != drop]
