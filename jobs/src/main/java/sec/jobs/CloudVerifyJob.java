@@ -12,15 +12,20 @@ import sec.inference.BundleCheck;
 import sec.connectors.KafkaIO;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
+import sec.operators.CloudOutput;
 import sec.operators.ContextJoin;
+import sec.operators.RolloutRouter;
 import sec.operators.VerifierConfig;
 import sec.operators.VerifierFunction;
 import sec.schemas.AcousticContext;
 import sec.schemas.DeadLetter;
+import sec.schemas.ModelRollout;
+import sec.schemas.ModelSide;
+import sec.schemas.RolloutStatus;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 
-/** The cloud job: contexts + requests → ContextJoin → async batching verifier → verdicts. */
+/** The cloud job: contexts + requests → ContextJoin → roll-outs → async batching verifier → verdicts, roll-out status. */
 public final class CloudVerifyJob {
     private CloudVerifyJob() {}
 
@@ -53,18 +58,27 @@ public final class CloudVerifyJob {
         }
     }
 
-    public static void define(DataStream<AcousticContext> contexts, DataStream<VerifyRequest> requests, Config c,
-            Sink<Verdict> verdicts) {
-        var tasks = contexts.keyBy(AcousticContext::getCallId)
+    /**
+     * The cloud graph: contexts joined with requests, roll-outs of the control topic broadcast into
+     * the stream in front of the verifier ({@link RolloutRouter}), verdicts out, and one status
+     * record per roll-out decision of each verifier subtask.
+     */
+    public static void define(DataStream<AcousticContext> contexts, DataStream<VerifyRequest> requests,
+            DataStream<ModelRollout> rollouts, Config c, Sink<Verdict> verdicts, Sink<RolloutStatus> statuses) {
+        var joined = contexts.keyBy(AcousticContext::getCallId)
                 .connect(requests.keyBy(VerifyRequest::getCallId))
                 .process(new ContextJoin(c.contextTtlMs(), c.maxWaitingRequests())).name("context-join").uid("context-join")
                 .setMaxParallelism(JobSettings.MAX_PARALLELISM);
-        AsyncDataStream.orderedWait(tasks,
+        var tasks = joined.connect(rollouts.broadcast(RolloutRouter.ROLLOUTS)).process(new RolloutRouter(ModelSide.CLOUD))
+                .name("cloud-rollouts").uid("cloud-rollouts");
+        var out = AsyncDataStream.orderedWait(tasks,
                         new VerifierFunction(new VerifierConfig(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(),
                                 4 * c.asyncCapacity(), c.threads())),
                         c.asyncTimeoutMs(), TimeUnit.MILLISECONDS, c.asyncCapacity())
                 .name("verifier").uid("verifier")
-                .sinkTo(verdicts).name("verdicts").uid("verdicts-sink");
+                .process(new CloudOutput.Split()).name("verdicts-and-status").uid("verdicts-and-status");
+        out.sinkTo(verdicts).name("verdicts").uid("verdicts-sink");
+        out.getSideOutput(CloudOutput.STATUS).sinkTo(statuses).name("model-status").uid("cloud-model-status-sink");
     }
 
     /** Before a submission: the bundle loads and the topics are reachable (see {@link EdgeCaptionJob#preflight}). */
@@ -85,10 +99,16 @@ public final class CloudVerifyJob {
                 OffsetsInitializer.earliest(), "contexts");
         var requests = KafkaIO.records(env, kafka, topics.requests(), VerifyRequest.class, "cloud-requests",
                 OffsetsInitializer.earliest(), "requests");
+        // from the earliest: a new job starts on what was rolled out last (the topic is compacted by side)
+        var rollouts = KafkaIO.records(env, kafka, topics.models(), ModelRollout.class, "cloud-models",
+                OffsetsInitializer.earliest(), "models");
         DataStream<VerifyRequest> arriving = link == null ? requests : link.apply(requests);
-        define(contexts, arriving, s.verifier(), KafkaIO.sink(kafka, topics.verdicts(), Verdict.class, Verdict::getCallId,
-                DeliveryGuarantee.AT_LEAST_ONCE));
-        contexts.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(requests.getSideOutput(DeadLetterSplit.DEAD_LETTERS))
+        define(contexts, arriving, rollouts, s.verifier(), KafkaIO.sink(kafka, topics.verdicts(), Verdict.class,
+                        Verdict::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),
+                KafkaIO.sink(kafka, topics.modelStatus(), RolloutStatus.class, RolloutStatus::getVersion,
+                        DeliveryGuarantee.AT_LEAST_ONCE));
+        contexts.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(requests.getSideOutput(DeadLetterSplit.DEAD_LETTERS),
+                        rollouts.getSideOutput(DeadLetterSplit.DEAD_LETTERS))
                 .sinkTo(KafkaIO.sink(kafka, topics.deadLetters(), DeadLetter.class, d -> null, DeliveryGuarantee.AT_LEAST_ONCE))
                 .name("dead-letters").uid("cloud-dead-letters-sink");
     }

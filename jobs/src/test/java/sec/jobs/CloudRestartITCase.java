@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -19,18 +21,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import sec.connectors.AvroCodec;
 import sec.connectors.KafkaSettings;
 import sec.devkit.EmbeddedKafka;
 import sec.inference.decode.SpeculationConfig;
+import sec.inference.model.BundleChecksums;
 import sec.schemas.AudioFrame;
 import sec.schemas.EmotionCaption;
+import sec.schemas.Verdict;
 
 /**
  * The cloud job stopped with a savepoint and resubmitted from it while the edge keeps drafting (each
  * job on its own MiniCluster, as in production): the requests sent while it was down wait in their
  * topic, the restored job answers them, and every utterance gets one final caption. With the test's
  * 60 s verdict deadline a restart of a few seconds costs no block its verdict, so every caption is
- * the core's; the count of tokens committed unverified is printed (0 here).
+ * the core's; the count of tokens committed unverified is printed (0 here). A verifier rolled out
+ * before the stop serves every verdict after the restore: the roll-out is in the savepoint's
+ * broadcast state, the control topic is not read again.
  */
 class CloudRestartITCase {
     private static final SpeculationConfig SPEC = SpeculationConfig.defaults();
@@ -58,6 +65,15 @@ class CloudRestartITCase {
         return env.getStreamGraph();
     }
 
+    private static List<Verdict> verdicts(KafkaSettings s) {
+        AvroCodec<Verdict> codec = new AvroCodec<>(Verdict.class);
+        return PipelineFixture.read(s, s.topics().verdicts(), 1).stream().map(codec::decode).toList();
+    }
+
+    private static String blockOf(Verdict v) {
+        return v.getUtteranceId() + "/" + v.getBlockId() + "/" + v.getEpoch();
+    }
+
     @Test
     void aCloudJobRestartedMidCallLosesNoCaption(@TempDir Path dir) throws Exception {
         KafkaSettings settings = PipelineFixture.freshTopics(kafka);
@@ -71,11 +87,18 @@ class CloudRestartITCase {
             EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
             JobID edge = edgeCluster.submitJob(edgeEnv.getStreamGraph()).get().getJobID();
             String savepoint;
+            Set<String> answeredBefore = new HashSet<>();
             try (MiniCluster first = PipelineFixture.miniCluster()) {
                 JobID cloud = first.submitJob(cloudJob(settings, null)).get().getJobID();
+                // a verifier rolled out before the stop: the restored job must serve it without reading the topic again
+                Path v2 = PipelineFixture.copyBundle(dir.resolve("v2"));
+                PipelineFixture.publish(settings, PipelineFixture.cloudRollout("v2", v2, BundleChecksums.of(v2)));
                 PipelineFixture.produce(settings, calls, f -> f.getStartMs() < half);
                 Map<String, List<EmotionCaption>> early = PipelineFixture.committedCaptions(settings, 3, Duration.ofMinutes(2));
                 assertTrue(early.size() >= 3 && early.size() < expected.size(), "stopped mid-call: " + early.size() + " captions");
+                List<Verdict> before = verdicts(settings);
+                assertTrue(before.stream().anyMatch(v -> v.getVerifierModelId().equals("v2")), "v2 served before the stop");
+                before.forEach(v -> answeredBefore.add(blockOf(v)));
                 savepoint = first.stopWithSavepoint(cloud, dir.resolve("savepoints").toUri().toString(), false,
                         SavepointFormatType.CANONICAL).get();
             }
@@ -90,6 +113,10 @@ class CloudRestartITCase {
                         expected.size(), got.size(), unverified);
                 int verified = PipelineFixture.assertOneCaptionEachEqualToTheCore(expected, got);
                 assertTrue(verified > 0);
+                List<String> after = verdicts(settings).stream().filter(v -> !answeredBefore.contains(blockOf(v)))
+                        .map(Verdict::getVerifierModelId).toList();
+                assertTrue(!after.isEmpty() && after.stream().allMatch("v2"::equals),
+                        "after the restore every verdict comes from the rolled-out v2: " + after);
                 assertEquals(expected.keySet(), got.keySet());
                 second.cancelJob(cloud).get();
             }

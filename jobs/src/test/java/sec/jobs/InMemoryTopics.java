@@ -1,5 +1,6 @@
 package sec.jobs;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,8 +30,9 @@ final class InMemoryTopics {
         return TOPICS.computeIfAbsent(name, n -> new LinkedBlockingQueue<>());
     }
 
-    static <T> Sink<T> sink(String name) {
-        return new QueueSink<>(name);
+    /** A sink appending every record to each of the named topics. */
+    static <T> Sink<T> sink(String... names) {
+        return new QueueSink<>(List.of(names));
     }
 
     /** The topic's records as a stream (parallelism 1), each taken from the queue as it comes. */
@@ -39,14 +41,14 @@ final class InMemoryTopics {
                 WatermarkStrategy.noWatermarks(), name).setParallelism(1);
     }
 
-    private record QueueSink<T>(String name) implements Sink<T> {
+    private record QueueSink<T>(List<String> names) implements Sink<T> {
         @Override
         public SinkWriter<T> createWriter(WriterInitContext context) {
-            BlockingQueue<Object> q = topic(name);
+            List<BlockingQueue<Object>> queues = names.stream().map(InMemoryTopics::topic).toList();
             return new SinkWriter<>() {
                 @Override
                 public void write(T element, Context ctx) {
-                    q.add(element);
+                    queues.forEach(q -> q.add(element));
                 }
 
                 @Override

@@ -104,6 +104,40 @@ final class PipelineFixture {
         return sent;
     }
 
+    /** A copy of the bundled models under {@code to}: another bundle with the same weights. */
+    static Path copyBundle(Path to) throws Exception {
+        Path bundle = Path.of(BUNDLE);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(bundle)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(bundle.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(f, target);
+                }
+            }
+        }
+        return to;
+    }
+
+    /** A cloud roll-out of the bundle at {@code location}, every file with its checksum, to all calls. */
+    static sec.schemas.ModelRollout cloudRollout(String version, Path location, Map<String, String> files) {
+        return sec.schemas.ModelRollout.newBuilder().setVersion(version).setSide(sec.schemas.ModelSide.CLOUD)
+                .setLocation(location.toString()).setFiles(files).setCanaryPercent(100)
+                .setPublishedAtMs(System.currentTimeMillis()).build();
+    }
+
+    /** Publishes a roll-out on the control topic, as {@code sec models publish} does. */
+    static void publish(KafkaSettings s, sec.schemas.ModelRollout r) throws Exception {
+        try (var p = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(s.clientConfig(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(s.topics().models(),
+                    r.getSide().name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    new sec.connectors.AvroCodec<>(sec.schemas.ModelRollout.class).encode(r))).get();
+        }
+    }
+
     /** Everything on a topic (at least {@code atLeast} records, waiting up to 30 s for them). */
     static List<byte[]> read(KafkaSettings s, String topic, int atLeast) {
         Properties c = s.clientConfig();

@@ -65,7 +65,8 @@ class PipelineITCase {
                 "speculative-drafter", "emotion-alerts", "captions-sink", "alerts-sink", "partials-sink", "requests-sink",
                 "contexts-sink", "dead-letters-sink"), uids(edgeEnv));
         assertEquals(java.util.Set.of("contexts-source", "contexts-decode", "requests-source", "requests-decode", "context-join",
-                "verifier", "verdicts-sink", "cloud-dead-letters-sink"), uids(cloudEnv));
+                "models-source", "models-decode", "cloud-rollouts", "verifier", "verdicts-and-status", "verdicts-sink",
+                "cloud-model-status-sink", "cloud-dead-letters-sink"), uids(cloudEnv));
     }
 
     /**

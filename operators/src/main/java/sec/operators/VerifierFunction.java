@@ -1,8 +1,13 @@
 package sec.operators;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -11,88 +16,151 @@ import sec.inference.CloudModels;
 import sec.inference.decode.Decision;
 import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
-import sec.inference.model.ModelManifest;
-import sec.inference.verifier.Verifier;
+import sec.inference.model.BundleVersions;
+import sec.schemas.ModelRollout;
+import sec.schemas.ModelSide;
+import sec.schemas.RolloutDecision;
+import sec.schemas.RolloutStatus;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 
 /**
- * Async I/O around the batching verifier: one verifier (GPU when present) and one batching queue
- * per subtask, created in open() and closed in close(). A request that times out or fails yields
- * no verdict: the edge's deadline commits that block unverified, so the job never restarts for it.
+ * Async I/O around the batching verifier: per subtask, one verifier (GPU when present) and one
+ * batching queue per model version it holds ({@link BundleVersions}: the configured bundle, then
+ * what the control topic rolls out). Each request is served by its call's version, the verdict
+ * names it. A request that times out or fails yields no verdict: the edge's deadline commits that
+ * block unverified, so the job never restarts for it. Roll-out decisions leave as status outputs,
+ * with the next element this subtask handles.
  */
-public class VerifierFunction extends RichAsyncFunction<VerifyTask, Verdict> {
+public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(VerifierFunction.class);
+    /** A version neither stable nor canary is closed once no request has used it for this long. */
+    static final long UNUSED_VERSION_MS = 300_000;
+    /** How long a replayed roll-out may take to load before requests go on without it. */
+    private static final long REPLAY_LOAD_MS = 120_000;
 
     private final VerifierConfig config;
-    private transient CloudModels models;
-    private transient BatchingVerifier batching;
-    private transient String modelId;
-    private transient String tokenizerId;
+    private transient BundleVersions<VersionServing> versions;
     /** Requests drafted with another tokenizer, answered with an unusable verdict. */
-    private transient org.apache.flink.metrics.Counter incompatible;
+    private transient Counter incompatible;
+    private transient Counter rejected;
+    private transient DescriptiveStatisticsHistogram batchSize;
+    private transient int subtask;
 
     public VerifierFunction(VerifierConfig config) {
         this.config = config;
     }
 
-    @Override
-    public void open(OpenContext ctx) {
-        models = CloudModels.load(Path.of(config.modelDir()), config.threads());
-        ModelManifest manifest = models.manifest();
-        Verifier verifier = models.verifier();
-        batching = new BatchingVerifier(new VerificationService(verifier, manifest, config.speculation()), config.maxBatch(),
-                config.maxWaitMs(), config.queueCapacity());
-        modelId = manifest.name();
-        tokenizerId = manifest.tokenizerId();
-        var metrics = getRuntimeContext().getMetricGroup();
-        var batchSize = metrics.histogram("verifierBatchSize",
-                new org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram(1000));
+    /** One version's models and batching queue. */
+    record VersionServing(CloudModels models, BatchingVerifier batching) implements AutoCloseable {
+        @Override
+        public void close() {
+            try (models) {
+                batching.close();
+            }
+        }
+    }
+
+    private VersionServing serve(CloudModels models) {
+        var batching = new BatchingVerifier(new VerificationService(models.verifier(), models.manifest(), config.speculation()),
+                config.maxBatch(), config.maxWaitMs(), config.queueCapacity());
         batching.onBatch(batchSize::update);
-        incompatible = metrics.counter("requestsIncompatible");
-        metrics.gauge("verifierQueueDepth", (org.apache.flink.metrics.Gauge<Integer>) batching::peakQueueDepth);
+        return new VersionServing(models, batching);
     }
 
     @Override
-    public void asyncInvoke(VerifyTask task, ResultFuture<Verdict> result) {
+    public void open(OpenContext ctx) {
+        MetricGroup metrics = getRuntimeContext().getMetricGroup();
+        batchSize = metrics.histogram("verifierBatchSize", new DescriptiveStatisticsHistogram(1000));
+        subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        CloudModels initial = CloudModels.load(Path.of(config.modelDir()), config.threads());
+        versions = new BundleVersions<>(initial.manifest().name(), serve(initial),
+                dir -> serve(CloudModels.load(dir, config.threads())), UNUSED_VERSION_MS, System::currentTimeMillis);
+        incompatible = metrics.counter("requestsIncompatible");
+        rejected = metrics.counter("rolloutsRejected");
+        metrics.gauge("verifierQueueDepth", (Gauge<Integer>) this::peakQueueDepth);
+        metrics.gauge("modelVersionsHeld", (Gauge<Integer>) () -> versions.held().size());
+    }
+
+    private int peakQueueDepth() {
+        return versions.models().stream().mapToInt(s -> s.batching().peakQueueDepth()).max().orElse(0);
+    }
+
+    @Override
+    public void asyncInvoke(VerifyTask task, ResultFuture<CloudOutput> result) {
+        if (task.rollout != null) {
+            versions.offer(rollout(task.rollout));
+            if (task.replay) {
+                // after a restore: requests start on the version they were on, not on the configured one
+                versions.awaitLoads(REPLAY_LOAD_MS);
+            }
+            result.complete(decisions());
+            return;
+        }
+        List<CloudOutput> out = decisions();
         VerifyRequest r = task.request;
+        String version = versions.versionFor(r.getCallId());
+        VersionServing serving = versions.acquire(version);
+        String tokenizerId = serving.models().manifest().tokenizerId();
         if (r.getTokenizerId() != null && !r.getTokenizerId().equals(tokenizerId)) {
             // token ids of another vocabulary: scoring them would accept or correct nonsense
+            versions.release(version);
             incompatible.inc();
-            result.complete(List.of(verdict(r, Decision.UNUSABLE, 0f)));
+            out.add(CloudOutput.of(verdict(r, Decision.UNUSABLE, 0f, version)));
+            result.complete(out);
             return;
         }
         long t0 = System.nanoTime();
-        batching.submit(task.serviceTask()).whenComplete((d, err) -> {
-                    if (err != null) {
-                        LOG.warn("no verdict for {} block {}: {}", r.getUtteranceId(), r.getBlockId(), err.getMessage());
-                        result.complete(List.of());
-                    } else {
-                        result.complete(List.of(verdict(r, d, (System.nanoTime() - t0) / 1e6f)));
-                    }
-                });
+        serving.batching().submit(task.serviceTask()).whenComplete((d, err) -> {
+            versions.release(version);
+            if (err != null) {
+                LOG.warn("no verdict for {} block {}: {}", r.getUtteranceId(), r.getBlockId(), err.getMessage());
+            } else {
+                out.add(CloudOutput.of(verdict(r, d, (System.nanoTime() - t0) / 1e6f, version)));
+            }
+            result.complete(out);
+        });
+    }
+
+    private static BundleVersions.Rollout rollout(ModelRollout r) {
+        return new BundleVersions.Rollout(r.getVersion(), Path.of(r.getLocation()), r.getFiles(), r.getCanaryPercent());
+    }
+
+    private List<CloudOutput> decisions() {
+        List<CloudOutput> out = new ArrayList<>();
+        for (BundleVersions.Decision d : versions.refresh()) {
+            if (d.kind() == BundleVersions.Kind.REJECTED) {
+                rejected.inc();
+                LOG.warn("model version {} rejected: {}", d.version(), d.reason());
+            } else {
+                LOG.info("model version {}: {}", d.version(), d.kind());
+            }
+            out.add(CloudOutput.of(RolloutStatus.newBuilder().setVersion(d.version()).setSide(ModelSide.CLOUD)
+                    .setDecision(RolloutDecision.valueOf(d.kind().name())).setReason(d.reason()).setJob("cloud")
+                    .setSubtask(subtask).setAtMs(System.currentTimeMillis()).build()));
+        }
+        return out;
     }
 
     @Override
-    public void timeout(VerifyTask task, ResultFuture<Verdict> result) {
-        LOG.warn("verification of {} block {} timed out", task.request.getUtteranceId(), task.request.getBlockId());
+    public void timeout(VerifyTask task, ResultFuture<CloudOutput> result) {
+        if (task.request != null) {
+            LOG.warn("verification of {} block {} timed out", task.request.getUtteranceId(), task.request.getBlockId());
+        }
         result.complete(List.of());
     }
 
-    private Verdict verdict(VerifyRequest r, Decision d, float latencyMs) {
+    private static Verdict verdict(VerifyRequest r, Decision d, float latencyMs, String version) {
         return Verdict.newBuilder().setCallId(r.getCallId()).setUtteranceId(r.getUtteranceId()).setBlockId(r.getBlockId())
                 .setEpoch(r.getEpoch()).setAccepted(d.accepted()).setCorrection(d.corrected() ? d.correction() : null)
-                .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(latencyMs).setVerifierModelId(modelId)
+                .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(latencyMs).setVerifierModelId(version)
                 .setSentAtMs(r.getSentAtMs()).build();
     }
 
     @Override
     public void close() {
-        if (batching != null) {
-            batching.close();
-        }
-        if (models != null) {
-            models.close();
+        if (versions != null) {
+            versions.close();
         }
     }
 }

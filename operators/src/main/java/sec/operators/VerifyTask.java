@@ -1,13 +1,20 @@
 package sec.operators;
 
 import sec.inference.decode.verify.VerificationService;
+import sec.schemas.ModelRollout;
 import sec.schemas.VerifyRequest;
 
-/** A verification request joined with its utterance's acoustic context (cloud side). */
+/**
+ * A verification request joined with its utterance's acoustic context (cloud side), or a control
+ * element: a model roll-out for the verifier ({@code request} null), see {@link RolloutRouter}.
+ */
 public class VerifyTask {
     public VerifyRequest request;
     public byte[] context;
     public int contextSteps;
+    public ModelRollout rollout;
+    /** A roll-out replayed from state after a restore: loaded before the next request is served. */
+    public boolean replay;
 
     public VerifyTask() {}
 
@@ -15,6 +22,13 @@ public class VerifyTask {
         this.request = request;
         this.context = context;
         this.contextSteps = contextSteps;
+    }
+
+    static VerifyTask control(ModelRollout rollout, boolean replay) {
+        VerifyTask t = new VerifyTask();
+        t.rollout = rollout;
+        t.replay = replay;
+        return t;
     }
 
     /** The inference core's view of this task. */

@@ -79,10 +79,10 @@ class VerifierFunctionITCase {
         SpeculationConfig spec = SpeculationConfig.defaults();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
-        var verdicts = AsyncDataStream.orderedWait(env.fromData(tasks),
+        var outputs = AsyncDataStream.orderedWait(env.fromData(tasks),
                 new VerifierFunction(new VerifierConfig(MODELS.resolve("bundled").toString(), spec, 8, 20, 64, 1)), 60, TimeUnit.SECONDS, 32);
         List<Verdict> got = new ArrayList<>();
-        verdicts.executeAndCollect().forEachRemaining(got::add);
+        outputs.executeAndCollect().forEachRemaining(o -> got.add(o.verdict));
         assertEquals(tasks.size(), got.size());
         got.sort(Comparator.comparingInt(Verdict::getBlockId));
 

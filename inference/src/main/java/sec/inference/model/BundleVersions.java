@@ -101,13 +101,28 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
         return loader.apply(r.location());
     }
 
+    /** Waits (up to {@code timeoutMs}) for the loads under way to finish; {@link #refresh} then applies them. */
+    public void awaitLoads(long timeoutMs) {
+        CompletableFuture<?>[] under;
+        synchronized (this) {
+            under = pending.values().toArray(CompletableFuture[]::new);
+        }
+        try {
+            CompletableFuture.allOf(under).get(timeoutMs, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a failed load is a rejection, reported by refresh; one still loading stays pending
+        }
+    }
+
     /** Takes in finished loads (LOADED or REJECTED, then the roll-out applied); returns what was decided since the last call. */
     public synchronized List<Decision> refresh() {
         var it = pending.entrySet().iterator();
         while (it.hasNext()) {
             var e = it.next();
             if (!e.getValue().isDone()) {
-                continue;
+                break; // roll-outs apply in the order they were published
             }
             it.remove();
             Rollout r = e.getKey();
@@ -171,6 +186,11 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
     /** The canary version, or null. */
     public synchronized String canary() {
         return canary;
+    }
+
+    /** The models of every held version, without counting them as used (for gauges). */
+    public synchronized List<M> models() {
+        return held.values().stream().map(h -> h.models).toList();
     }
 
     /** The versions held (loaded), in the order they were loaded. */
