@@ -26,9 +26,9 @@ import sec.inference.model.ModelManifest;
 import sec.schemas.ModelRollout;
 import sec.schemas.ModelSide;
 
-/** {@code sec models publish}: a model bundle onto the control topic, checked and with every file's checksum. */
+/** {@code sec models publish}: a model bundle onto the control topic, checked and with every file's checksum; {@code sec models status}. */
 @Command(name = "models", mixinStandardHelpOptions = true, description = "Roll out model bundles.",
-        subcommands = ModelsCommand.Publish.class)
+        subcommands = {ModelsCommand.Publish.class, ModelsStatus.class})
 public final class ModelsCommand implements Runnable {
     @Spec
     CommandSpec spec;

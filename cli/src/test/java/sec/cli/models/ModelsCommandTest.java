@@ -17,6 +17,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +33,8 @@ import sec.devkit.EmbeddedKafka;
 import sec.inference.model.BundleChecksums;
 import sec.schemas.ModelRollout;
 import sec.schemas.ModelSide;
+import sec.schemas.RolloutDecision;
+import sec.schemas.RolloutStatus;
 
 /** sec models publish against a real (embedded) broker: what reaches the control topic, and what never does. */
 class ModelsCommandTest {
@@ -96,6 +101,38 @@ class ModelsCommandTest {
                 "--bootstrap", kafka.bootstrapServers(), "--set", "kafka.topic.models=" + settings.topics().models());
         assertTrue(!edgeOnly[0].equals("0") && edgeOnly[2].contains("--canary"), edgeOnly[2]);
         assertEquals(List.of(), read(settings), "nothing on the control topic");
+    }
+
+    @Test
+    void statusShowsWhatWasPublishedAndWhatEachSubtaskDecided() throws Exception {
+        KafkaSettings settings = topics();
+        String[] topicsOf = {"--bootstrap", kafka.bootstrapServers(), "--set", "kafka.topic.models=" + settings.topics().models(),
+                "--set", "kafka.topic.model-status=" + settings.topics().modelStatus()};
+        assertEquals("0", run(concat(new String[] {"models", "publish", BUNDLE.toString(), "--version", "v2", "--side", "cloud"},
+                topicsOf))[0]);
+        AvroCodec<RolloutStatus> codec = new AvroCodec<>(RolloutStatus.class);
+        try (var p = new KafkaProducer<>(settings.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (RolloutStatus st : List.of(status("v3", RolloutDecision.REJECTED, "verifier/x.pt: missing", 0),
+                    status("v2", RolloutDecision.LOADED, null, 0), status("v2", RolloutDecision.PROMOTED, null, 0))) {
+                p.send(new ProducerRecord<>(settings.topics().modelStatus(), codec.encode(st))).get();
+            }
+        }
+        String[] r = run(concat(new String[] {"models", "status", "--wait-ms", "2000"}, topicsOf));
+        assertEquals("0", r[0], r[2]);
+        assertTrue(r[1].contains("published  v2") && r[1].contains("CLOUD 100 % of calls"), r[1]);
+        assertTrue(r[1].contains("cloud/0    v3               REJECTED: verifier/x.pt: missing"), r[1]);
+        assertTrue(r[1].endsWith("cloud/0 is on v2\n"), r[1]);
+    }
+
+    private static RolloutStatus status(String version, RolloutDecision d, String reason, int subtask) {
+        return RolloutStatus.newBuilder().setVersion(version).setSide(ModelSide.CLOUD).setDecision(d).setReason(reason)
+                .setJob("cloud").setSubtask(subtask).setAtMs(System.currentTimeMillis()).build();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private static KafkaSettings topics() throws Exception {
