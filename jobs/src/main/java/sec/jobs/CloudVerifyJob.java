@@ -69,7 +69,7 @@ public final class CloudVerifyJob {
                 .connect(requests.keyBy(VerifyRequest::getCallId))
                 .process(new ContextJoin(c.contextTtlMs(), c.maxWaitingRequests())).name("context-join").uid("context-join")
                 .setMaxParallelism(JobSettings.MAX_PARALLELISM);
-        var tasks = joined.connect(rollouts.broadcast(RolloutRouter.ROLLOUTS)).process(new RolloutRouter(ModelSide.CLOUD))
+        var tasks = joined.connect(rollouts.broadcast(RolloutRouter.STATE)).process(new RolloutRouter(ModelSide.CLOUD))
                 .name("cloud-rollouts").uid("cloud-rollouts");
         var out = AsyncDataStream.orderedWait(tasks,
                         new VerifierFunction(new VerifierConfig(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(),

@@ -32,6 +32,8 @@ import sec.schemas.VerifyRequest;
 final class InProcessPipeline implements AutoCloseable {
     final String run = UUID.randomUUID().toString().substring(0, 8);
     final String models = "models-" + run;
+    final String edgeModels = "edge-models-" + run;
+    final String edgeStatus = "edge-model-status-" + run;
     final String status = "model-status-" + run;
     final String captions = "captions-" + run;
     final String verdictLog = "verdict-log-" + run;
@@ -56,10 +58,11 @@ final class InProcessPipeline implements AutoCloseable {
         calls.values().forEach(frames::addAll);
         DataStream<AudioFrame> frameStream = edgeEnv.fromData(frames, TypeInformation.of(AudioFrame.class)).setParallelism(1);
         DataStream<DeadLetter> noDeadLetters = InMemoryTopics.source(edgeEnv, "source-dead-letters-" + run, DeadLetter.class);
-        EdgeCaptionJob.define(frameStream, InMemoryTopics.source(edgeEnv, verdicts, Verdict.class), noDeadLetters,
+        EdgeCaptionJob.define(frameStream, InMemoryTopics.source(edgeEnv, verdicts, Verdict.class),
+                InMemoryTopics.source(edgeEnv, edgeModels, ModelRollout.class), noDeadLetters,
                 s.segmenter(), s.drafter(), s.alerts(), new EdgeCaptionJob.Sinks(InMemoryTopics.sink(captions),
                         new DiscardingSink<>(), InMemoryTopics.sink(requests), InMemoryTopics.sink(contexts),
-                        new DiscardingSink<>(), new DiscardingSink<>()));
+                        new DiscardingSink<>(), new DiscardingSink<>(), InMemoryTopics.sink(edgeStatus)));
         cloud = cloudEnv.executeAsync("cloud-in-process");
         edge = edgeEnv.executeAsync("edge-in-process");
     }

@@ -47,22 +47,20 @@ final class CallDrafting {
     private static final Logger LOG = LoggerFactory.getLogger(CallDrafting.class);
 
     private final DrafterConfig config;
-    private final EdgeModels models;
+    private final DrafterModels models;
     private final AcceptancePolicy acceptance;
     private final DrafterMetrics metrics;
-    private final DrafterRecords records;
     private final DraftOutput out;
     private final MapState<String, UtteranceDecoding> utterances;
     private final ValueState<byte[]> callCredit;
     /** Per channel of the call, the speaker's prosody baseline over the utterances heard so far. */
     private final MapState<String, byte[]> speakerBaselines;
 
-    CallDrafting(DrafterConfig config, EdgeModels models, KeyedStateStore state, DrafterMetrics metrics, DraftOutput out) {
+    CallDrafting(DrafterConfig config, DrafterModels models, KeyedStateStore state, DrafterMetrics metrics, DraftOutput out) {
         this.config = config;
         this.models = models;
         this.acceptance = config.speculation().acceptancePolicy();
         this.metrics = metrics;
-        this.records = new DrafterRecords(models);
         this.out = out;
         utterances = state.getMapState(new MapStateDescriptor<>("utterance-decodings",
                 StringSerializer.INSTANCE, new UtteranceDecodingSerializer(config.checkpointKvCache())));
@@ -82,9 +80,11 @@ final class CallDrafting {
      * audio that cannot be read: no state, no caption, a counter. Returns whether there is drafting to do.
      */
     boolean hear(Utterance u) throws Exception {
+        String version = models.startVersion(u.callId);
+        EdgeModels m = models.of(version);
         AudioFeatures f;
         try {
-            f = models.features().features(u.samples, models.manifest().mel().sampleRate(), u.utteranceId);
+            f = m.features().features(u.samples, m.manifest().mel().sampleRate(), u.utteranceId);
         } catch (InvalidAudioException e) {
             LOG.warn("utterance skipped: {}", e.getMessage());
             return false;
@@ -94,14 +94,16 @@ final class CallDrafting {
             LOG.debug("{}: not speech, no caption", u.utteranceId);
             return false;
         }
-        EncodedAudio audio = models.drafter().encode(f, heardSoFar(u.channel, f));
-        out.context(records.context(u, audio));
-        long[] prompt = models.manifest().prompt(u.language);
-        DecodingState state = new DecodingState(models.drafter().start(audio, prompt), prompt,
+        EncodedAudio audio = m.drafter().encode(f, heardSoFar(u.channel, f));
+        out.context(models.records(version).context(u, audio));
+        long[] prompt = m.manifest().prompt(u.language);
+        DecodingState state = new DecodingState(m.drafter().start(audio, prompt), prompt,
                 new BlockController(config.speculation()));
         CreditPolicy credit = credit();
         makeRoom(credit);
-        utterances.put(u.utteranceId, new UtteranceDecoding(u, out.now(), state));
+        UtteranceDecoding opened = new UtteranceDecoding(u, out.now(), state);
+        opened.modelVersion = version;
+        utterances.put(u.utteranceId, opened);
         keep(credit);
         return true;
     }
@@ -166,6 +168,9 @@ final class CallDrafting {
             metrics.staleVerdicts.inc();
             return false;
         }
+        if (outcome == VerdictOutcome.APPLIED) {
+            ud.verifierVersion = v.getVerifierModelId();
+        }
         if (outcome == VerdictOutcome.UNUSABLE) {
             metrics.unusableVerdicts.inc();
             LOG.debug("verdict for {} block {} does not fit it: {}", v.getUtteranceId(), v.getBlockId(), d);
@@ -218,7 +223,8 @@ final class CallDrafting {
     /** A block drafted for one of a call's utterances: sent when it needs a verdict (null: kept on the edge). */
     void drafted(Call call, int utterance, DraftBlock block) {
         if (block != null) {
-            out.request(records.request(call.utterances().get(utterance), call.decoders().get(utterance), block, out.now()));
+            UtteranceDecoding ud = call.utterances().get(utterance);
+            out.request(models.records(ud.modelVersion).request(ud, call.decoders().get(utterance), block, out.now()));
         }
     }
 
@@ -246,7 +252,7 @@ final class CallDrafting {
             }
             if (config.partialCaptions() && ud.state.trace().length() > ud.partialLength) {
                 ud.partialLength = ud.state.trace().length();
-                out.partial(records.caption(ud, false, now));
+                out.partial(models.records(ud.modelVersion).caption(ud, false, now));
             }
             utterances.put(ud.utterance.utteranceId, ud);
             return true;
@@ -254,7 +260,7 @@ final class CallDrafting {
         if (ud.deadlineMs != 0) {
             out.deleteDeadline(ud.deadlineMs);
         }
-        EmotionCaption done = records.caption(ud, true, now);
+        EmotionCaption done = models.records(ud.modelVersion).caption(ud, true, now);
         metrics.caption(done, now);
         out.caption(done);
         utterances.remove(ud.utterance.utteranceId);
@@ -281,6 +287,17 @@ final class CallDrafting {
     }
 
     private SpeculativeDecoder decoder(UtteranceDecoding ud, CreditPolicy credit) {
-        return new SpeculativeDecoder(models.drafter(), config.speculation(), acceptance, models.manifest().eos(), ud.state, credit);
+        EdgeModels m = models.of(ud.modelVersion);
+        return new SpeculativeDecoder(m.drafter(), config.speculation(), acceptance, m.manifest().eos(), ud.state, credit);
+    }
+
+    /** Whether an open utterance of the current call started on {@code version}. */
+    boolean uses(String version) throws Exception {
+        for (UtteranceDecoding ud : utterances.values()) {
+            if (version.equals(ud.modelVersion == null ? models.initial() : ud.modelVersion)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

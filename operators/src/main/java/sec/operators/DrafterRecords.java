@@ -18,17 +18,20 @@ import sec.schemas.VerifyRequest;
 /** The edge drafter's wire records: the acoustic context, a verify request, a partial or final caption. */
 final class DrafterRecords {
     private final EdgeModels models;
+    /** The version captions and requests name (a roll-out's, or the configured bundle's name). */
+    private final String version;
     private final EmotionLexicon lexicon;
 
-    DrafterRecords(EdgeModels models) {
+    DrafterRecords(EdgeModels models, String version) {
         this.models = models;
+        this.version = version;
         this.lexicon = new EmotionLexicon(models.manifest().emotions());
     }
 
     AcousticContext context(Utterance u, EncodedAudio audio) {
         return AcousticContext.newBuilder().setCallId(u.callId).setUtteranceId(u.utteranceId)
                 .setFeatures(ByteBuffer.wrap(audio.context())).setSteps(audio.steps()).setDim(audio.contextDim())
-                .setDtype("int8").setModelId(models.manifest().name()).build();
+                .setDtype("int8").setModelId(version).build();
     }
 
     VerifyRequest request(UtteranceDecoding ud, SpeculativeDecoder decoder, DraftBlock block, long now) {
@@ -46,7 +49,7 @@ final class DrafterRecords {
         return VerifyRequest.newBuilder().setCallId(ud.utterance.callId).setUtteranceId(ud.utterance.utteranceId)
                 .setBlockId(ud.state.blockId()).setEpoch(ud.state.epoch()).setPrefixLength(prefix.size())
                 .setPrefixTokens(prefix).setDraftTokens(draft).setDraftEntropies(ents).setLanguage(ud.utterance.language)
-                .setDrafterModelId(models.manifest().name()).setVerifierModelId(models.manifest().name()).setSentAtMs(now)
+                .setDrafterModelId(version).setVerifierModelId(models.manifest().name()).setSentAtMs(now)
                 .setTokenizerId(models.manifest().tokenizerId()).build();
     }
 
@@ -65,6 +68,7 @@ final class DrafterRecords {
                 .setLanguage(ud.utterance.language).setText(text).setTokenIds(tokenIds).setProvenance(who)
                 .setEmotion(lexicon.find(text).orElse(null)).setFinal$(isFinal).setDrafted(t.drafted())
                 .setSent(t.sent()).setAccepted(t.accepted()).setCorrected(t.corrected()).setTimeouts(t.timeouts())
-                .setCaptionLatencyMs(now - ud.receivedAtMs).setDrafterModelId(models.manifest().name()).build();
+                .setCaptionLatencyMs(now - ud.receivedAtMs).setDrafterModelId(version)
+                .setVerifierModelId(ud.verifierVersion).build();
     }
 }

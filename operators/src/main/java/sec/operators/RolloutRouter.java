@@ -1,28 +1,19 @@
 package sec.operators;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import org.apache.flink.api.common.state.MapStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import sec.schemas.ModelRollout;
 import sec.schemas.ModelSide;
 
 /**
- * Keeps the roll-outs of one side in broadcast state (checkpointed: a restore keeps them without
- * reading the control topic again) and hands them to the model-holding operator behind it as control
- * elements of its own input: each as it is published, and after a restore all of them, in order, in
- * front of the first element (marked {@code replay}, so they are loaded before that element is served).
+ * Keeps the cloud's roll-outs in broadcast state ({@link RolloutLog}, checkpointed: a restore keeps
+ * them without reading the control topic again) and hands them to the verifier behind it as control
+ * elements of its own input: each as it is published, and after a start or restore the plan, in
+ * order, in front of the first element (marked {@code replay}, so they are loaded before it is served).
  */
 public class RolloutRouter extends BroadcastProcessFunction<VerifyTask, ModelRollout, VerifyTask> {
-    /** Roll-outs by publication order; the last {@link #KEPT} are enough to rebuild stable and canary. */
-    public static final MapStateDescriptor<Long, ModelRollout> ROLLOUTS =
-            new MapStateDescriptor<>("model-rollouts", Types.LONG, TypeInformation.of(ModelRollout.class));
-    static final int KEPT = 8;
-
+    /** The broadcast state's descriptor, for {@code stream.broadcast(…)}. */
+    public static final org.apache.flink.api.common.state.MapStateDescriptor<Long, ModelRollout> STATE = RolloutLog.STATE;
     private final ModelSide side;
     private transient boolean replayed;
 
@@ -32,41 +23,26 @@ public class RolloutRouter extends BroadcastProcessFunction<VerifyTask, ModelRol
 
     @Override
     public void processElement(VerifyTask task, ReadOnlyContext ctx, Collector<VerifyTask> out) throws Exception {
-        replayOnce(ctx.getBroadcastState(ROLLOUTS).immutableEntries(), out);
+        replayOnce(ctx.getBroadcastState(RolloutLog.STATE).immutableEntries(), out);
         out.collect(task);
     }
 
     @Override
     public void processBroadcastElement(ModelRollout r, Context ctx, Collector<VerifyTask> out) throws Exception {
-        if (r.getSide() != side && r.getSide() != ModelSide.BOTH) {
+        if (!RolloutLog.concerns(r, side)) {
             return;
         }
-        var state = ctx.getBroadcastState(ROLLOUTS);
+        var state = ctx.getBroadcastState(RolloutLog.STATE);
         replayOnce(state.immutableEntries(), out);
-        long next = 0;
-        List<Long> keys = new ArrayList<>();
-        for (var e : state.entries()) {
-            keys.add(e.getKey());
-            next = Math.max(next, e.getKey() + 1);
-        }
-        state.put(next, r);
-        keys.sort(null);
-        for (int i = 0; i < keys.size() + 1 - KEPT; i++) {
-            state.remove(keys.get(i));
-        }
-        // every subtask gets every broadcast element: this one's model holder hears it exactly once
+        RolloutLog.append(state, r);
+        // every subtask gets every broadcast element: this one's verifier hears it exactly once
         out.collect(VerifyTask.control(r, false));
     }
 
-    /** After a start or restore, the roll-outs kept so far, oldest first, before anything else. */
-    private void replayOnce(Iterable<Map.Entry<Long, ModelRollout>> entries, Collector<VerifyTask> out) {
-        if (replayed) {
-            return;
+    private void replayOnce(Iterable<java.util.Map.Entry<Long, ModelRollout>> entries, Collector<VerifyTask> out) {
+        if (!replayed) {
+            replayed = true;
+            RolloutLog.plan(entries).forEach(r -> out.collect(VerifyTask.control(r, true)));
         }
-        replayed = true;
-        List<Map.Entry<Long, ModelRollout>> kept = new ArrayList<>();
-        entries.forEach(kept::add);
-        kept.sort(Map.Entry.comparingByKey());
-        kept.forEach(e -> out.collect(VerifyTask.control(e.getValue(), true)));
     }
 }

@@ -2,9 +2,18 @@ package sec.operators;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -14,11 +23,13 @@ import org.apache.flink.streaming.api.operators.Triggerable;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
-import sec.inference.EdgeModels;
 import sec.inference.decode.BatchedDrafting;
 import sec.inference.decode.SpeculativeDecoder;
 import sec.schemas.AcousticContext;
 import sec.schemas.EmotionCaption;
+import sec.schemas.ModelRollout;
+import sec.schemas.ModelSide;
+import sec.schemas.RolloutStatus;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 
@@ -36,15 +47,27 @@ import sec.schemas.VerifyRequest;
  * UNVERIFIED_TIMEOUT, so a dead or broken cloud degrades to edge-only captions. All decoding is the
  * inference core's {@link SpeculativeDecoder}. State and timer names are those of the keyed
  * function this operator replaced, so its savepoints restore here.
+ *
+ * <p>Model roll-outs arrive stamped on utterances ({@link RolloutStamp}); the versions are held by
+ * {@link DrafterModels}: a new utterance starts on its call's version, an open one finishes on its
+ * own. The roll-outs this subtask was told of are kept in union operator state, so a restore loads
+ * them before the first record; each decision leaves as a {@link #ROLLOUT_STATUS} record.
  */
 public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCaption>
         implements TwoInputStreamOperator<Utterance, Verdict, EmotionCaption>, Triggerable<String, VoidNamespace> {
     public static final OutputTag<VerifyRequest> REQUESTS = new OutputTag<>("verify-requests") {};
     public static final OutputTag<AcousticContext> CONTEXTS = new OutputTag<>("acoustic-contexts") {};
     public static final OutputTag<EmotionCaption> PARTIALS = new OutputTag<>("partial-captions") {};
+    public static final OutputTag<RolloutStatus> ROLLOUT_STATUS = new OutputTag<>("edge-rollout-status") {};
+    /** How long a restore waits for the roll-outs it restored before going on without them. */
+    private static final long RESTORE_LOAD_MS = 120_000;
 
     private final DrafterConfig config;
-    private transient EdgeModels models;
+    private transient DrafterModels models;
+    /** The roll-outs this subtask was told of, in order (the last {@link RolloutLog#KEPT}). */
+    private transient List<ModelRollout> known;
+    private transient ListState<ModelRollout> knownState;
+    private transient List<RolloutStatus> undelivered;
     private transient DrafterMetrics metrics;
     private transient CallDrafting calls;
     private transient InternalTimerService<VoidNamespace> deadlines;
@@ -57,10 +80,31 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
     }
 
     @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        knownState = getOperatorStateBackend().getUnionListState(
+                new ListStateDescriptor<>("drafter-rollouts", TypeInformation.of(ModelRollout.class)));
+        known = new ArrayList<>(RolloutLog.distinct(knownState.get()));
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        knownState.update(known);
+    }
+
+    @Override
     public void open() throws Exception {
         super.open();
-        models = EdgeModels.load(Path.of(config.modelDir()));
+        models = new DrafterModels(Path.of(config.modelDir()), System::currentTimeMillis);
+        undelivered = new ArrayList<>();
+        known.forEach(r -> models.offer(RolloutLog.toVersions(r)));
+        if (!known.isEmpty()) {
+            models.awaitLoads(RESTORE_LOAD_MS); // restored utterances may need a rolled-out version
+            refreshModels();
+        }
         metrics = new DrafterMetrics(getMetricGroup());
+        getMetricGroup().gauge("modelVersionsHeld", (Gauge<Integer>) () -> models.held().size());
         deadlines = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         calls = new CallDrafting(config, models, getKeyedStateStore(), metrics, new Outputs());
         held = new LinkedHashSet<>();
@@ -68,7 +112,57 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
 
     @Override
     public void processElement1(StreamRecord<Utterance> element) throws Exception {
+        learn(element.getValue().rollouts);
+        refreshModels();
         holdIf(calls.hear(element.getValue()));
+    }
+
+    /** Roll-outs not heard of before are offered (loaded in the background); the rest is known. */
+    private void learn(ModelRollout[] plan) {
+        if (plan == null) {
+            return;
+        }
+        for (ModelRollout r : plan) {
+            if (!known.contains(r)) {
+                known.add(r);
+                if (known.size() > RolloutLog.KEPT) {
+                    known.remove(0);
+                }
+                models.offer(RolloutLog.toVersions(r));
+            }
+        }
+    }
+
+    /** Applies finished loads and closes idle versions; the decisions go out now or, in open(), with the next record. */
+    private void refreshModels() {
+        int subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        for (var d : models.refresh(this::anyOpenUtteranceOn)) {
+            undelivered.add(RolloutLog.status(d, ModelSide.EDGE, "edge", subtask, System.currentTimeMillis()));
+        }
+        if (output != null && getCurrentKey() != null) {
+            undelivered.forEach(st -> output.collect(ROLLOUT_STATUS, new StreamRecord<>(st)));
+            undelivered.clear();
+        }
+    }
+
+    /** Whether any call's open utterance started on {@code version} (asked only before an idle version is closed). */
+    private boolean anyOpenUtteranceOn(String version) {
+        Object current = getCurrentKey();
+        try (Stream<Object> keys = getKeyedStateBackend().getKeys("utterance-decodings", VoidNamespace.INSTANCE)) {
+            for (Object key : (Iterable<Object>) keys::iterator) {
+                setCurrentKey(key);
+                if (calls.uses(version)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Exception e) {
+            return true; // when in doubt, keep the version
+        } finally {
+            if (current != null) {
+                setCurrentKey(current);
+            }
+        }
     }
 
     @Override
@@ -146,8 +240,20 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
                 owner.add(new int[] {c, u});
             }
         }
-        BatchedDrafting.draftAll(models.drafter(), decoders, config.batchCalls(),
-                (d, block) -> calls.drafted(batch.get(owner.get(d)[0]), owner.get(d)[1], block));
+        // one batch per drafter version: an utterance's KV cache belongs to the model it started on
+        Map<String, List<Integer>> byVersion = new LinkedHashMap<>();
+        for (int d = 0; d < decoders.size(); d++) {
+            String v = batch.get(owner.get(d)[0]).utterances().get(owner.get(d)[1]).modelVersion;
+            byVersion.computeIfAbsent(v == null ? models.initial() : v, k -> new ArrayList<>()).add(d);
+        }
+        for (var group : byVersion.entrySet()) {
+            List<Integer> ds = group.getValue();
+            BatchedDrafting.draftAll(models.of(group.getKey()).drafter(), ds.stream().map(decoders::get).toList(),
+                    config.batchCalls(), (i, block) -> {
+                        int[] o = owner.get(ds.get(i));
+                        calls.drafted(batch.get(o[0]), o[1], block);
+                    });
+        }
         for (int c = 0; c < batch.size(); c++) {
             setCurrentKey(keys.get(c));
             calls.settle(batch.get(c));

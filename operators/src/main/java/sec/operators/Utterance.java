@@ -12,6 +12,8 @@ public class Utterance {
     public long startMs;
     public long endMs;
     public float[] samples;
+    /** The edge's roll-out plan when the utterance left the segmenter ({@link RolloutStamp}); null or empty: none. */
+    public sec.schemas.ModelRollout[] rollouts;
 
     public Utterance() {}
 

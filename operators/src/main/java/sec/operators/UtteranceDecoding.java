@@ -12,6 +12,10 @@ public class UtteranceDecoding {
     public long deadlineMs;
     public int partialLength;
     public DecodingState state;
+    /** The drafter version this utterance started on (its KV cache belongs to it); null: the configured bundle. */
+    public String modelVersion;
+    /** The verifier version of the last verdict applied, or null. */
+    public String verifierVersion;
 
     public UtteranceDecoding() {}
 

@@ -15,14 +15,24 @@ import sec.inference.decode.DecodingState;
  * The drafter's keyed state in the decoding state's own versioned binary form instead of Kryo.
  * {@code withKvCache = false} ({@code drafter.kv-cache.checkpoint: false}) leaves the KV cache out
  * of what is written; in-memory copies always keep it. Each record says whether it carries a
- * cache, so a checkpoint written with either setting restores under either.
+ * cache, so a checkpoint written with either setting restores under either. Record format 2 adds the
+ * utterance's drafter and verifier versions; state written in format 1 (snapshot version 1) is read
+ * with the versions null (the configured bundle) and migrated.
  */
 public final class UtteranceDecodingSerializer extends TypeSerializer<UtteranceDecoding> {
     private static final long serialVersionUID = 1L;
+    static final int FORMAT = 2;
     private final boolean withKvCache;
+    /** The record format this serializer reads: {@link #FORMAT}, or 1 when restoring older state. */
+    private final int reads;
 
     public UtteranceDecodingSerializer(boolean withKvCache) {
+        this(withKvCache, FORMAT);
+    }
+
+    private UtteranceDecodingSerializer(boolean withKvCache, int reads) {
         this.withKvCache = withKvCache;
+        this.reads = reads;
     }
 
     @Override
@@ -45,7 +55,7 @@ public final class UtteranceDecodingSerializer extends TypeSerializer<UtteranceD
         try {
             DataOutputSerializer out = new DataOutputSerializer(64 * 1024);
             write(from, out, true);
-            return deserialize(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()));
+            return read(new DataInputDeserializer(out.getSharedBuffer(), 0, out.length()), FORMAT);
         } catch (IOException e) {
             throw new IllegalStateException("cannot copy the decoding state of " + from.utterance, e);
         }
@@ -77,11 +87,28 @@ public final class UtteranceDecodingSerializer extends TypeSerializer<UtteranceD
         out.writeLong(d.receivedAtMs);
         out.writeLong(d.deadlineMs);
         out.writeInt(d.partialLength);
+        writeNullable(d.modelVersion, out);
+        writeNullable(d.verifierVersion, out);
         d.state.writeTo(out, withCache);
+    }
+
+    private static void writeNullable(String s, DataOutputView out) throws IOException {
+        out.writeBoolean(s != null);
+        if (s != null) {
+            StringSerializer.INSTANCE.serialize(s, out);
+        }
+    }
+
+    private static String readNullable(DataInputView in) throws IOException {
+        return in.readBoolean() ? StringSerializer.INSTANCE.deserialize(in) : null;
     }
 
     @Override
     public UtteranceDecoding deserialize(DataInputView in) throws IOException {
+        return read(in, reads);
+    }
+
+    private static UtteranceDecoding read(DataInputView in, int format) throws IOException {
         UtteranceDecoding d = new UtteranceDecoding();
         Utterance u = new Utterance();
         u.callId = StringSerializer.INSTANCE.deserialize(in);
@@ -95,6 +122,10 @@ public final class UtteranceDecodingSerializer extends TypeSerializer<UtteranceD
         d.receivedAtMs = in.readLong();
         d.deadlineMs = in.readLong();
         d.partialLength = in.readInt();
+        if (format >= 2) {
+            d.modelVersion = readNullable(in);
+            d.verifierVersion = readNullable(in);
+        }
         d.state = DecodingState.readFrom(in);
         return d;
     }
@@ -111,32 +142,37 @@ public final class UtteranceDecodingSerializer extends TypeSerializer<UtteranceD
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof UtteranceDecodingSerializer s && s.withKvCache == withKvCache;
+        return o instanceof UtteranceDecodingSerializer s && s.withKvCache == withKvCache && s.reads == reads;
     }
 
     @Override
     public int hashCode() {
-        return Boolean.hashCode(withKvCache);
+        return Boolean.hashCode(withKvCache) * 31 + reads;
     }
 
     @Override
     public TypeSerializerSnapshot<UtteranceDecoding> snapshotConfiguration() {
-        return new Snapshot(withKvCache);
+        return new Snapshot(withKvCache, FORMAT);
     }
 
-    /** Remembers the cache setting; any setting reads any record (each record is self-describing). */
+    /**
+     * Remembers the cache setting and the record format (the snapshot's version); any cache setting
+     * reads any record (each record says whether it has a cache), format 1 is read and migrated.
+     */
     public static final class Snapshot implements TypeSerializerSnapshot<UtteranceDecoding> {
         private boolean withKvCache;
+        private int format = FORMAT;
 
         public Snapshot() {}
 
-        Snapshot(boolean withKvCache) {
+        Snapshot(boolean withKvCache, int format) {
             this.withKvCache = withKvCache;
+            this.format = format;
         }
 
         @Override
         public int getCurrentVersion() {
-            return 1;
+            return FORMAT;
         }
 
         @Override
@@ -146,23 +182,26 @@ public final class UtteranceDecodingSerializer extends TypeSerializer<UtteranceD
 
         @Override
         public void readSnapshot(int version, DataInputView in, ClassLoader loader) throws IOException {
-            if (version != 1) {
+            if (version < 1 || version > FORMAT) {
                 throw new IOException("UtteranceDecodingSerializer snapshot version " + version + " is not known");
             }
             withKvCache = in.readBoolean();
+            format = version;
         }
 
         @Override
         public TypeSerializer<UtteranceDecoding> restoreSerializer() {
-            return new UtteranceDecodingSerializer(withKvCache);
+            return new UtteranceDecodingSerializer(withKvCache, format);
         }
 
         @Override
         public TypeSerializerSchemaCompatibility<UtteranceDecoding> resolveSchemaCompatibility(
                 TypeSerializerSnapshot<UtteranceDecoding> old) {
-            return old instanceof Snapshot
-                    ? TypeSerializerSchemaCompatibility.compatibleAsIs()
-                    : TypeSerializerSchemaCompatibility.incompatible();
+            if (!(old instanceof Snapshot o)) {
+                return TypeSerializerSchemaCompatibility.incompatible();
+            }
+            return o.format == FORMAT ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                    : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
         }
     }
 }

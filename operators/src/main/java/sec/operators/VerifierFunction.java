@@ -17,10 +17,7 @@ import sec.inference.decode.Decision;
 import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.BundleVersions;
-import sec.schemas.ModelRollout;
 import sec.schemas.ModelSide;
-import sec.schemas.RolloutDecision;
-import sec.schemas.RolloutStatus;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 
@@ -89,7 +86,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
     @Override
     public void asyncInvoke(VerifyTask task, ResultFuture<CloudOutput> result) {
         if (task.rollout != null) {
-            versions.offer(rollout(task.rollout));
+            versions.offer(RolloutLog.toVersions(task.rollout));
             if (task.replay) {
                 // after a restore: requests start on the version they were on, not on the configured one
                 versions.awaitLoads(REPLAY_LOAD_MS);
@@ -122,10 +119,6 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         });
     }
 
-    private static BundleVersions.Rollout rollout(ModelRollout r) {
-        return new BundleVersions.Rollout(r.getVersion(), Path.of(r.getLocation()), r.getFiles(), r.getCanaryPercent());
-    }
-
     private List<CloudOutput> decisions() {
         List<CloudOutput> out = new ArrayList<>();
         for (BundleVersions.Decision d : versions.refresh()) {
@@ -135,9 +128,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
             } else {
                 LOG.info("model version {}: {}", d.version(), d.kind());
             }
-            out.add(CloudOutput.of(RolloutStatus.newBuilder().setVersion(d.version()).setSide(ModelSide.CLOUD)
-                    .setDecision(RolloutDecision.valueOf(d.kind().name())).setReason(d.reason()).setJob("cloud")
-                    .setSubtask(subtask).setAtMs(System.currentTimeMillis()).build()));
+            out.add(CloudOutput.of(RolloutLog.status(d, ModelSide.CLOUD, "cloud", subtask, System.currentTimeMillis())));
         }
         return out;
     }

@@ -117,7 +117,12 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
     }
 
     /** Takes in finished loads (LOADED or REJECTED, then the roll-out applied); returns what was decided since the last call. */
-    public synchronized List<Decision> refresh() {
+    public List<Decision> refresh() {
+        return refresh(v -> false);
+    }
+
+    /** As {@link #refresh()}, keeping idle versions for which {@code stillNeeded} says yes (work held elsewhere uses them). */
+    public synchronized List<Decision> refresh(java.util.function.Predicate<String> stillNeeded) {
         var it = pending.entrySet().iterator();
         while (it.hasNext()) {
             var e = it.next();
@@ -135,7 +140,7 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
                 decisions.add(new Decision(r.version(), Kind.REJECTED, cause.getMessage()));
             }
         }
-        evictIdle();
+        evictIdle(stillNeeded);
         List<Decision> out = List.copyOf(decisions);
         decisions.clear();
         return out;
@@ -198,13 +203,14 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
         return List.copyOf(held.keySet());
     }
 
-    private void evictIdle() {
+    private void evictIdle(java.util.function.Predicate<String> stillNeeded) {
         long now = clock.getAsLong();
         var it = held.entrySet().iterator();
         while (it.hasNext()) {
             var e = it.next();
             Held<M> h = e.getValue();
-            if (!e.getKey().equals(stable) && !e.getKey().equals(canary) && h.inUse <= 0 && now - h.lastUsedMs >= idleMs) {
+            if (!e.getKey().equals(stable) && !e.getKey().equals(canary) && h.inUse <= 0 && now - h.lastUsedMs >= idleMs
+                    && !stillNeeded.test(e.getKey())) {
                 it.remove();
                 closeQuietly(h.models);
             }

@@ -1,0 +1,106 @@
+package sec.jobs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import sec.inference.decode.SpeculationConfig;
+import sec.inference.model.BundleChecksums;
+import sec.inference.model.ModelManifest;
+import sec.schemas.AudioFrame;
+import sec.schemas.EmotionCaption;
+import sec.schemas.ModelRollout;
+import sec.schemas.ModelSide;
+import sec.schemas.RolloutStatus;
+
+/**
+ * A drafter rolled out over the control topic while 8 calls stream through both jobs, without a
+ * restart: a broken bundle is rejected by the drafter subtasks, naming the missing file; the good
+ * one is loaded and promoted; captions of utterances that started before name v1, later ones v2 (per
+ * call, never v1 again after v2); one caption per utterance, token for token the core's.
+ */
+class EdgeRolloutITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
+            .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(4).build());
+
+    @Test
+    void aDrafterPublishedMidRunCaptionsTheUtterancesThatStartAfterIt(@TempDir Path tmp) throws Exception {
+        Map<String, List<AudioFrame>> calls = PipelineFixture.calls("call-01-en.wav", "call-02-en.wav", "call-03-en.wav",
+                "call-04-en.wav", "call-05-zh.wav", "call-06-zh.wav", "call-07-zh.wav", "call-08-zh.wav");
+        Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SpeculationConfig.defaults());
+        JobSettings s = PipelineFixture.jobs(JobSettings.kafka(Map.of("kafka.bootstrap-servers", "no-broker:9092")));
+        String v1 = ModelManifest.load(Path.of(PipelineFixture.BUNDLE)).name();
+        Path v2 = PipelineFixture.copyBundle(tmp.resolve("v2"));
+        Map<String, String> published = BundleChecksums.of(v2);
+        Map<String, String> withMissing = new TreeMap<>(published);
+        withMissing.put("drafter/gone.onnx", published.get("model.json"));
+
+        try (InProcessPipeline pipeline = new InProcessPipeline(calls, s)) {
+            BlockingQueue<Object> captions = InMemoryTopics.topic(pipeline.captions);
+            List<EmotionCaption> got = new ArrayList<>();
+            for (int i = 0; i < 1800 && got.size() < 4; i++) {
+                Object c = captions.poll(100, TimeUnit.MILLISECONDS);
+                if (c != null) {
+                    got.add((EmotionCaption) c);
+                }
+            }
+            assertEquals(4, got.size(), "four captions before the roll-out");
+            BlockingQueue<Object> models = InMemoryTopics.topic(pipeline.edgeModels);
+            models.add(edgeRollout("v3-broken", v2, withMissing));
+            models.add(edgeRollout("v2", v2, published));
+
+            Map<String, List<EmotionCaption>> rest = pipeline.captions(expected.size() - got.size(), Duration.ofMinutes(4));
+            got.forEach(c -> rest.computeIfAbsent(c.getUtteranceId(), k -> new ArrayList<>()).add(c));
+            PipelineFixture.assertOneCaptionEachEqualToTheCore(expected, rest);
+            assertTrue(pipeline.bothRunning(), "no job failed (restarts are off)");
+
+            List<EmotionCaption> all = rest.values().stream().map(l -> l.get(0)).toList();
+            Map<String, Long> perVersion = all.stream().collect(Collectors.groupingBy(EmotionCaption::getDrafterModelId,
+                    TreeMap::new, Collectors.counting()));
+            assertEquals(Set.of(v1, "v2"), perVersion.keySet(), "captions on both versions: " + perVersion);
+            Map<String, List<EmotionCaption>> byCall = all.stream().collect(Collectors.groupingBy(EmotionCaption::getCallId));
+            for (List<EmotionCaption> call : byCall.values()) {
+                call.sort(Comparator.comparingLong(EmotionCaption::getEndMs));
+                int firstV2 = call.stream().map(EmotionCaption::getDrafterModelId).toList().indexOf("v2");
+                assertTrue(firstV2 < 0 || call.subList(firstV2, call.size()).stream().allMatch(c -> c.getDrafterModelId().equals("v2")),
+                        "never v1 again after v2 in a call: " + call.stream().map(EmotionCaption::getDrafterModelId).toList());
+            }
+            List<String> decided = new ArrayList<>();
+            String reason = null;
+            for (Object o : drain(InMemoryTopics.topic(pipeline.edgeStatus))) {
+                RolloutStatus st = (RolloutStatus) o;
+                decided.add(st.getVersion() + " " + st.getDecision());
+                reason = st.getReason() != null ? st.getReason() : reason;
+            }
+            assertTrue(decided.containsAll(List.of("v3-broken REJECTED", "v2 LOADED", "v2 PROMOTED")), decided.toString());
+            assertEquals("drafter/gone.onnx: missing", reason);
+            System.out.printf("edge roll-out mid-run: %s captions per version; decisions %s%n", perVersion, decided);
+        }
+    }
+
+    private static ModelRollout edgeRollout(String version, Path location, Map<String, String> files) {
+        return ModelRollout.newBuilder(PipelineFixture.cloudRollout(version, location, files)).setSide(ModelSide.EDGE).build();
+    }
+
+    private static List<Object> drain(BlockingQueue<Object> q) {
+        List<Object> out = new ArrayList<>();
+        q.drainTo(out);
+        return out;
+    }
+}

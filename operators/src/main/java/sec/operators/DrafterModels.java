@@ -1,0 +1,79 @@
+package sec.operators;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import sec.inference.EdgeModels;
+import sec.inference.model.BundleVersions;
+import sec.inference.model.ModelException;
+
+/**
+ * The drafter versions one edge subtask holds ({@link BundleVersions} of {@link EdgeModels}): a
+ * new utterance starts on its call's version, an open one keeps the version it started on (its
+ * encoder output and KV cache belong to that model), and a version is closed only when it is
+ * neither stable nor canary, unused for {@link #UNUSED_VERSION_MS} and no open utterance needs it.
+ */
+final class DrafterModels implements AutoCloseable {
+    static final long UNUSED_VERSION_MS = 300_000;
+
+    private final BundleVersions<EdgeModels> versions;
+    private final String initial;
+    private final Map<String, DrafterRecords> records = new HashMap<>();
+
+    DrafterModels(Path configured, java.util.function.LongSupplier clock) {
+        EdgeModels first = EdgeModels.load(configured);
+        initial = first.manifest().name();
+        versions = new BundleVersions<>(initial, first, EdgeModels::load, UNUSED_VERSION_MS, clock);
+    }
+
+    /** The version a new utterance of this call starts on. */
+    String startVersion(String callId) {
+        return versions.versionFor(callId);
+    }
+
+    /** The models of a version (null: the configured bundle, as utterances restored from older state say). */
+    EdgeModels of(String version) {
+        String v = version == null ? initial : version;
+        EdgeModels m = versions.acquire(v);
+        if (m == null) {
+            throw new ModelException("drafter version " + v + " is not loaded here (an open utterance needs it)");
+        }
+        versions.release(v);
+        return m;
+    }
+
+    DrafterRecords records(String version) {
+        EdgeModels m = of(version);
+        return records.computeIfAbsent(version == null ? initial : version, v -> new DrafterRecords(m, v));
+    }
+
+    String initial() {
+        return initial;
+    }
+
+    void offer(BundleVersions.Rollout r) {
+        versions.offer(r);
+    }
+
+    void awaitLoads(long timeoutMs) {
+        versions.awaitLoads(timeoutMs);
+    }
+
+    /** Applies finished loads; closes idle versions no open utterance needs ({@code inUse}). */
+    List<BundleVersions.Decision> refresh(Predicate<String> inUse) {
+        List<BundleVersions.Decision> out = versions.refresh(inUse);
+        records.keySet().retainAll(versions.held());
+        return out;
+    }
+
+    List<String> held() {
+        return versions.held();
+    }
+
+    @Override
+    public void close() {
+        versions.close();
+    }
+}
