@@ -125,6 +125,10 @@ public final class DemoCommand implements Callable<Integer> {
             + " calls whose next blocks are drafted together (default: ${DEFAULT-VALUE}; 1: each call at once)")
     int batchCalls;
 
+    @Option(names = "--rollout-at", arity = "2", paramLabel = "S DIR", description = "S seconds in, roll the bundle DIR out"
+            + " to both jobs over the control topic (as sec models publish does), while the calls stream")
+    String[] rolloutAt;
+
     @Option(names = "--metrics-port", defaultValue = "0", description = "port of the Prometheus endpoint (default: any free one)")
     int metricsPortOption;
 
@@ -207,6 +211,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             Thread producer = new Thread(() -> produce(settings, streams, bad), "demo-producer");
             producer.start();
+            Thread rollout = rolloutAt == null ? null : DemoRollout.start(settings, Double.parseDouble(rolloutAt[0]),
+                    Path.of(rolloutAt[1]), out);
             HeapWatch heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
             try {
                 consume(settings, summary, out, Duration.ofSeconds(timeoutS), faults.any());
@@ -222,6 +228,9 @@ public final class DemoCommand implements Callable<Integer> {
             } finally {
                 producer.interrupt();
                 producer.join(10_000);
+                if (rollout != null) {
+                    rollout.interrupt();
+                }
                 if (heap != null) {
                     heap.close();
                     summary.heap(heap.beforeMb(), heap.samplesMb(), heap.afterMb());

@@ -31,6 +31,8 @@ final class DemoSummary {
     private int scored;
     private int emotionsRight;
     private final Map<String, EmotionCaption> captions = new HashMap<>();
+    /** Captions per "drafter version / verifier version" (the verifier of the last verdict applied). */
+    private final Map<String, Integer> perVersion = new java.util.TreeMap<>();
     private final List<Long> latencies = new ArrayList<>();
     private int duplicates;
     private long deadLetters;
@@ -87,6 +89,8 @@ final class DemoSummary {
             return;
         }
         latencies.add(c.getCaptionLatencyMs());
+        perVersion.merge(c.getDrafterModelId() + " / " + (c.getVerifierModelId() == null ? "-" : c.getVerifierModelId()), 1,
+                Integer::sum);
         long cloud = c.getProvenance().stream().filter(p -> p == Provenance.VERIFIED || p == Provenance.CORRECTED).count();
         String emotion = c.getEmotion() == null ? "-" : c.getEmotion();
         Turn turn = scriptedTurn(c);
@@ -177,6 +181,8 @@ final class DemoSummary {
         if (scored > 0) {
             o.put("emotion_accuracy", Math.round(1000.0 * emotionsRight / scored) / 1000.0);
         }
+        ObjectNode versions = o.putObject("captions_by_model_version");
+        perVersion.forEach(versions::put);
         return o;
     }
 

@@ -52,6 +52,49 @@ class DemoCommandTest {
         }
     }
 
+    /**
+     * {@code --rollout-at}: a copy of the bundle published to both jobs as the calls start; the
+     * utterances that start after it is loaded are drafted on it, none lost, no restart, and the
+     * drafter's caption metrics carry each version as a label.
+     */
+    @Test
+    void aBundleRolledOutMidDemoDraftsTheUtterancesAfterIt(@TempDir Path tmp) throws Exception {
+        Path copy = tmp.resolve("v2");
+        try (var files = Files.walk(SecCli.modelsDir().resolve("bundled"))) {
+            Path from = SecCli.modelsDir().resolve("bundled");
+            for (Path f : files.toList()) {
+                Path to = copy.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(f, to);
+                }
+            }
+        }
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "2", "--fast",
+                "--rollout-at", "0", copy.toString(), "--summary", summary.toString(), "--timeout-s", "300",
+                "--metrics-snapshot", tmp.resolve("metrics.txt").toString());
+        assertEquals(0, code, out + "\n" + err);
+        assertTrue(out.toString().contains("ROLL-OUT sec-emotion-v2-"), out.toString());
+        JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
+        assertEquals(s.get("utterances").asInt(), s.get("captions").asInt());
+        assertEquals(0, s.get("job_restarts").asInt());
+        int onNew = 0;
+        int all = 0;
+        for (var e : (Iterable<java.util.Map.Entry<String, JsonNode>>) s.get("captions_by_model_version")::fields) {
+            all += e.getValue().asInt();
+            onNew += e.getKey().startsWith("sec-emotion-v2-") ? e.getValue().asInt() : 0;
+        }
+        assertEquals(s.get("captions").asInt(), all, "every caption names its versions: " + s);
+        assertTrue(onNew > 0, "utterances drafted on the rolled-out version: " + s.get("captions_by_model_version"));
+        String scrape = Files.readString(tmp.resolve("metrics.txt"));
+        // Flink's Prometheus reporter writes '-' in label values as '_'
+        assertTrue(scrape.contains("operator_modelVersion_tokensDrafted{modelVersion=\"sec_emotion_v2_"), "per-version drafter metrics");
+    }
+
     private static java.util.Map<String, Double> operatorMetrics(Path scrape) throws Exception {
         return OperatorMetrics.parse(Files.readString(scrape));
     }

@@ -101,7 +101,7 @@ public final class CloudVerifyJob {
                 OffsetsInitializer.earliest(), "requests");
         // from the earliest: a new job starts on what was rolled out last (the topic is compacted by side)
         var rollouts = KafkaIO.records(env, kafka, topics.models(), ModelRollout.class, "cloud-models",
-                OffsetsInitializer.earliest(), "models");
+                OffsetsInitializer.earliest(), "cloud-models");
         DataStream<VerifyRequest> arriving = link == null ? requests : link.apply(requests);
         define(contexts, arriving, rollouts, s.verifier(), KafkaIO.sink(kafka, topics.verdicts(), Verdict.class,
                         Verdict::getCallId, DeliveryGuarantee.AT_LEAST_ONCE),

@@ -98,7 +98,7 @@ public final class EdgeCaptionJob {
                 OffsetsInitializer.latest(), "verdicts");
         // from the earliest: a new job starts on what was rolled out last (the topic is compacted by side)
         var rollouts = KafkaIO.records(env, kafka, topics.models(), ModelRollout.class, "edge-models",
-                OffsetsInitializer.earliest(), "models");
+                OffsetsInitializer.earliest(), "edge-models");
         define(frames, verdicts, rollouts, frames.getSideOutput(DeadLetterSplit.DEAD_LETTERS).union(
                         verdicts.getSideOutput(DeadLetterSplit.DEAD_LETTERS), rollouts.getSideOutput(DeadLetterSplit.DEAD_LETTERS)),
                 s.segmenter(), s.drafter(), s.alerts(),

@@ -63,10 +63,11 @@ class PipelineITCase {
         CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
         assertEquals(java.util.Set.of("frames-source", "frames-decode", "verdicts-source", "verdicts-decode", "utterance-segmenter",
                 "speculative-drafter", "emotion-alerts", "captions-sink", "alerts-sink", "partials-sink", "requests-sink",
-                "contexts-sink", "dead-letters-sink", "models-source", "models-decode", "edge-rollouts", "edge-model-status-sink"),
+                "contexts-sink", "dead-letters-sink", "edge-models-source", "edge-models-decode", "edge-rollouts",
+                "edge-model-status-sink"),
                 uids(edgeEnv));
         assertEquals(java.util.Set.of("contexts-source", "contexts-decode", "requests-source", "requests-decode", "context-join",
-                "models-source", "models-decode", "cloud-rollouts", "verifier", "verdicts-and-status", "verdicts-sink",
+                "cloud-models-source", "cloud-models-decode", "cloud-rollouts", "verifier", "verdicts-and-status", "verdicts-sink",
                 "cloud-model-status-sink", "cloud-dead-letters-sink"), uids(cloudEnv));
     }
 

@@ -13,7 +13,9 @@ import sec.schemas.EmotionCaption;
  * The edge drafter's Flink metrics: tokens drafted, sent, accepted, corrected and timed out
  * (counters over final captions); ρ and the acceptance rate over the last minute's captions, and the
  * γ and τ last in force (gauges); the verification round trip and a call's state size (histograms);
- * verdicts that were stale or unusable and utterances finished over the limit (counters).
+ * verdicts that were stale or unusable and utterances finished over the limit (counters). The
+ * caption metrics are also kept per drafter version (group {@code modelVersion}, a Prometheus label),
+ * so a canary and the stable version can be compared side by side.
  */
 final class DrafterMetrics {
     static final long WINDOW_MS = 60_000;
@@ -33,8 +35,49 @@ final class DrafterMetrics {
     private final TokenShareWindow window = new TokenShareWindow(WINDOW_MS);
     private volatile int gamma;
     private volatile double tau;
+    private final MetricGroup group;
+    private final java.util.Map<String, PerVersion> versions = new java.util.HashMap<>();
+
+    /** One version's captions: tokens, ρ and acceptance over the last minute, emotions named, caption latency. */
+    private static final class PerVersion {
+        final Counter captions;
+        final Counter drafted;
+        final Counter sent;
+        final Counter accepted;
+        final Counter withEmotion;
+        final MetricGroup emotions;
+        final java.util.Map<String, Counter> named = new java.util.HashMap<>();
+        final Histogram latencyMs;
+        final TokenShareWindow window = new TokenShareWindow(WINDOW_MS);
+
+        PerVersion(MetricGroup g) {
+            captions = g.counter("captions");
+            drafted = g.counter("tokensDrafted");
+            sent = g.counter("tokensSent");
+            accepted = g.counter("tokensAccepted");
+            withEmotion = g.counter("captionsNamingAnEmotion");
+            emotions = g.addGroup("emotion");
+            latencyMs = g.histogram("captionLatencyMs", new DescriptiveStatisticsHistogram(1000));
+            g.gauge("rho", (Gauge<Double>) () -> window.rho(System.currentTimeMillis()).orElse(0));
+            g.gauge("acceptanceRate", (Gauge<Double>) () -> window.acceptance(System.currentTimeMillis()).orElse(0));
+        }
+
+        void add(EmotionCaption c, long nowMs) {
+            captions.inc();
+            drafted.inc(c.getDrafted());
+            sent.inc(c.getSent());
+            accepted.inc(c.getAccepted());
+            latencyMs.update(c.getCaptionLatencyMs());
+            window.add(nowMs, c.getDrafted(), c.getSent(), c.getAccepted());
+            if (c.getEmotion() != null) {
+                withEmotion.inc();
+                named.computeIfAbsent(c.getEmotion(), e -> emotions.counter(e)).inc();
+            }
+        }
+    }
 
     DrafterMetrics(MetricGroup group) {
+        this.group = group;
         drafted = group.counter("tokensDrafted");
         sent = group.counter("tokensSent");
         accepted = group.counter("tokensAccepted");
@@ -60,6 +103,7 @@ final class DrafterMetrics {
         corrected.inc(c.getCorrected());
         timedOut.inc(c.getTimeouts());
         window.add(nowMs, c.getDrafted(), c.getSent(), c.getAccepted());
+        versions.computeIfAbsent(c.getDrafterModelId(), v -> new PerVersion(group.addGroup("modelVersion", v))).add(c, nowMs);
     }
 
     void inForce(BlockController controller) {

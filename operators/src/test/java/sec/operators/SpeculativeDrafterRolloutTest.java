@@ -22,6 +22,7 @@ import sec.inference.audio.WavReader;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.BundleChecksums;
+import sec.inference.model.CanaryShare;
 import sec.inference.model.ModelManifest;
 import sec.inference.verifier.Verifier;
 import sec.schemas.AcousticContext;
@@ -177,6 +178,41 @@ class SpeculativeDrafterRolloutTest {
                 .map(s -> s.getVersion() + " " + s.getDecision()).toList();
         assertTrue(statusAfter.contains("v2 PROMOTED"), statusAfter.toString());
         restored.close();
+    }
+
+    @Test
+    void aCanarySplitsCallsByTheirHashAndPublishingTheOldVersionRollsBack(@TempDir Path tmp) throws Exception {
+        String v1 = ModelManifest.load(BUNDLE).name();
+        Path copy = copy(tmp.resolve("v2"));
+        ModelRollout canary = ModelRollout.newBuilder(rollout("v2", copy, BundleChecksums.of(copy))).setCanaryPercent(50).build();
+        var h = harness(null);
+        assertEquals(List.of("v2 LOADED"), settle(h, 1, canary), "a canary is loaded, not promoted");
+        int onV2 = 0;
+        for (int i = 0; i < 12; i++) {
+            String call = "call-" + i;
+            h.processElement1(speech(call, 1000, canary), 0);
+            String expected = CanaryShare.inCanary(call, 50) ? "v2" : v1;
+            onV2 += expected.equals("v2") ? 1 : 0;
+            assertEquals(expected, firstRequestOf(h, call).getDrafterModelId(), call + " (share " + CanaryShare.of(call) + ")");
+        }
+        assertTrue(onV2 > 0 && onV2 < 12, "both versions in use: " + onV2 + " of 12 calls on the canary");
+
+        ModelRollout back = rollout(v1, BUNDLE, BundleChecksums.of(BUNDLE));
+        assertEquals(List.of("v2 LOADED", v1 + " ROLLED_BACK"), settle(h, 2, canary, back));
+        for (int i = 0; i < 12; i++) {
+            String utterance = "call-" + i + "/CUSTOMER/60000";
+            h.processElement1(speech("call-" + i, 60_000, canary, back), 0);
+            assertEquals(v1, HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).stream()
+                    .filter(r -> r.getUtteranceId().equals(utterance)).findFirst().orElseThrow()
+                    .getDrafterModelId(), "after the rollback every call is on v1: " + utterance);
+        }
+        h.close();
+    }
+
+    private static VerifyRequest firstRequestOf(KeyedTwoInputStreamOperatorTestHarness<String, Utterance, Verdict, EmotionCaption> h,
+            String call) {
+        return HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).stream().filter(r -> r.getCallId().equals(call)).findFirst()
+                .orElseThrow(() -> new AssertionError(call + " sent no block"));
     }
 
     private static Path copy(Path to) throws Exception {

@@ -2,14 +2,8 @@ package sec.cli.models;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -17,12 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import sec.cli.cluster.ClusterOptions;
-import sec.connectors.AvroCodec;
 import sec.connectors.KafkaSettings;
-import sec.connectors.TopicAdmin;
-import sec.inference.BundleCheck;
-import sec.inference.model.BundleChecksums;
-import sec.inference.model.ModelManifest;
 import sec.schemas.ModelRollout;
 import sec.schemas.ModelSide;
 
@@ -66,38 +55,14 @@ public final class ModelsCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            if (canary < 1 || canary > 100) {
-                throw new IllegalArgumentException("--canary must be 1-100, got " + canary);
-            }
             ModelSide which = ModelSide.valueOf(side.toUpperCase(Locale.ROOT));
-            Path bundle = dir.toAbsolutePath().normalize();
-            ModelManifest manifest = ModelManifest.load(bundle);
-            if (which != ModelSide.CLOUD) {
-                BundleCheck.edge(bundle);
-            }
-            if (which != ModelSide.EDGE) {
-                BundleCheck.cloud(bundle);
-            }
-            Map<String, String> files = BundleChecksums.of(bundle);
             KafkaSettings kafka = cluster.kafka();
-            TopicAdmin.checkAccess(kafka, 30_000);
+            ModelRollout rollout = RolloutPublisher.publish(kafka, dir, version, which, canary, location);
             String topic = kafka.topics().models();
-            if (!TopicAdmin.missing(kafka, List.of(topic)).isEmpty()) {
-                throw new IllegalArgumentException("topic " + topic + " does not exist: create it with sec topics create");
-            }
-            ModelRollout rollout = ModelRollout.newBuilder().setVersion(version != null ? version : manifest.name())
-                    .setSide(which).setLocation(location != null ? location : bundle.toString()).setFiles(files)
-                    .setCanaryPercent(canary).setPublishedAtMs(System.currentTimeMillis()).build();
-            var config = kafka.clientConfig();
-            config.put(ProducerConfig.ACKS_CONFIG, "all");
-            config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-            try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-                p.send(new ProducerRecord<>(topic, which.name().getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        new AvroCodec<>(ModelRollout.class).encode(rollout))).get();
-            }
+            int files = rollout.getFiles().size();
             PrintWriter out = spec.commandLine().getOut();
             out.printf("published %s (%s, %d %% of calls, %d files) from %s to %s%n", rollout.getVersion(), which, canary,
-                    files.size(), rollout.getLocation(), topic);
+                    files, rollout.getLocation(), topic);
             return 0;
         }
     }
