@@ -59,18 +59,7 @@ class DemoCommandTest {
      */
     @Test
     void aBundleRolledOutMidDemoDraftsTheUtterancesAfterIt(@TempDir Path tmp) throws Exception {
-        Path copy = tmp.resolve("v2");
-        try (var files = Files.walk(SecCli.modelsDir().resolve("bundled"))) {
-            Path from = SecCli.modelsDir().resolve("bundled");
-            for (Path f : files.toList()) {
-                Path to = copy.resolve(from.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path copy = sec.devkit.BundleCopy.of(SecCli.modelsDir().resolve("bundled"), tmp.resolve("v2"));
         Path summary = tmp.resolve("summary.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

@@ -39,6 +39,22 @@ public final class TestModels {
         return dir().resolve("bundled");
     }
 
+    /** A copy of the bundle under {@code to}: another bundle with the same files. */
+    public static Path copyBundle(Path to) throws java.io.IOException {
+        Path from = bundle();
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(from)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (java.nio.file.Files.isDirectory(f)) {
+                    java.nio.file.Files.createDirectories(target);
+                } else {
+                    java.nio.file.Files.copy(f, target);
+                }
+            }
+        }
+        return to;
+    }
+
     public static ModelManifest manifest() {
         return ModelManifest.load(bundle());
     }

@@ -84,7 +84,12 @@ final class PipelineFixture {
 
     /** What the inference core captions for every utterance of these frames: utterance id → tokens. */
     static Map<String, long[]> coreCaptions(Map<String, List<AudioFrame>> calls, SpeculationConfig spec) throws Exception {
-        return ReferenceCaptions.of(calls, Path.of(BUNDLE), spec, SegmenterConfig.defaults().reorderWindowFrames());
+        return coreCaptions(calls, spec, Path.of(BUNDLE));
+    }
+
+    static Map<String, long[]> coreCaptions(Map<String, List<AudioFrame>> calls, SpeculationConfig spec, Path bundle)
+            throws Exception {
+        return ReferenceCaptions.of(calls, bundle, spec, SegmenterConfig.defaults().reorderWindowFrames());
     }
 
     /** Sends the frames that pass {@code which}, keyed by call id. */
@@ -106,15 +111,19 @@ final class PipelineFixture {
 
     /** A copy of the bundled models under {@code to}: another bundle with the same weights. */
     static Path copyBundle(Path to) throws Exception {
-        Path bundle = Path.of(BUNDLE);
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(bundle)) {
+        return sec.devkit.BundleCopy.of(Path.of(BUNDLE), to);
+    }
+
+    /**
+     * The bundled pair with the second drafter of {@code models/alternate} (trained on from the
+     * bundled one, see its README): a bundle whose edge writes other captions, to roll out.
+     */
+    static Path alternateBundle(Path to) throws Exception {
+        copyBundle(to);
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(MODELS.resolve("alternate/drafter"))) {
             for (Path f : files.toList()) {
-                Path target = to.resolve(bundle.relativize(f).toString());
-                if (java.nio.file.Files.isDirectory(f)) {
-                    java.nio.file.Files.createDirectories(target);
-                } else {
-                    java.nio.file.Files.copy(f, target);
-                }
+                java.nio.file.Files.copy(f, to.resolve("drafter").resolve(f.getFileName().toString()),
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
         return to;

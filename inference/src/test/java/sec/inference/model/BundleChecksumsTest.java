@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sec.inference.TestModels;
@@ -22,17 +21,7 @@ class BundleChecksumsTest {
         assertTrue(published.keySet().stream().anyMatch(f -> f.startsWith("verifier/")), "files below the bundle, '/' separated");
         assertTrue(published.values().stream().allMatch(h -> h.matches("[0-9a-f]{64}")));
 
-        Path copy = tmp.resolve("copy");
-        try (Stream<Path> files = Files.walk(bundle)) {
-            for (Path f : files.toList()) {
-                Path to = copy.resolve(bundle.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(f, to);
-                }
-            }
-        }
+        Path copy = TestModels.copyBundle(tmp.resolve("copy"));
         assertEquals(List.of(), BundleChecksums.problems(copy, published), "a copy is the bundle as published");
         assertEquals(published, BundleChecksums.of(copy));
 

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sec.inference.CloudModels;
@@ -44,23 +43,9 @@ class BundleVersionsTest {
         return out;
     }
 
-    private static Path copy(Path bundle, Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(bundle)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(bundle.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        return to;
-    }
-
     @Test
     void aPublishedBundleLoadsInTheBackgroundThenNewWorkStartsOnIt(@TempDir Path tmp) throws Exception {
-        Path v2 = copy(TestModels.bundle(), tmp.resolve("v2"));
+        Path v2 = TestModels.copyBundle(tmp.resolve("v2"));
         try (BundleVersions<CloudModels> versions = versions()) {
             CloudModels v1 = versions.acquire("v1");
             versions.offer(new Rollout("v2", v2, BundleChecksums.of(v2), 100));
@@ -88,7 +73,7 @@ class BundleVersionsTest {
 
     @Test
     void aBrokenBundleIsRejectedNamingTheFileAndChangesNothing(@TempDir Path tmp) throws Exception {
-        Path bundle = copy(TestModels.bundle(), tmp.resolve("v2"));
+        Path bundle = TestModels.copyBundle(tmp.resolve("v2"));
         Map<String, String> published = BundleChecksums.of(bundle);
         Files.writeString(bundle.resolve("tokenizer.json"), "{}");
         Map<String, String> withMissing = new HashMap<>(published);
@@ -116,7 +101,7 @@ class BundleVersionsTest {
 
     @Test
     void aCanarySplitsCallsByTheirHashAndPublishingTheOldVersionRollsBack(@TempDir Path tmp) throws Exception {
-        Path v2 = copy(TestModels.bundle(), tmp.resolve("v2"));
+        Path v2 = TestModels.copyBundle(tmp.resolve("v2"));
         try (BundleVersions<CloudModels> versions = versions()) {
             versions.offer(new Rollout("v2", v2, BundleChecksums.of(v2), 50));
             List<Decision> loaded = new ArrayList<>();

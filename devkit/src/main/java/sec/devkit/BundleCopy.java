@@ -1,0 +1,25 @@
+package sec.devkit;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** A model bundle copied to another directory: a second bundle with the same weights, for roll-out tests and demos. */
+public final class BundleCopy {
+    private BundleCopy() {}
+
+    public static Path of(Path bundle, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(bundle)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(bundle.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        return to;
+    }
+}
