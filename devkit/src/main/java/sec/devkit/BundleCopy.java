@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** A model bundle copied to another directory: a second bundle with the same weights, for roll-out tests and demos. */
+/** A directory tree copied (a model bundle: a second bundle with the same weights, for roll-out tests and demos; a savepoint). */
 public final class BundleCopy {
     private BundleCopy() {}
 

@@ -28,6 +28,8 @@ import sec.inference.decode.SpeculationConfig;
 import sec.inference.model.BundleChecksums;
 import sec.schemas.AudioFrame;
 import sec.schemas.EmotionCaption;
+import sec.schemas.RolloutDecision;
+import sec.schemas.RolloutStatus;
 import sec.schemas.Verdict;
 
 /**
@@ -89,15 +91,20 @@ class CloudRestartITCase {
             String savepoint;
             Set<String> answeredBefore = new HashSet<>();
             try (MiniCluster first = PipelineFixture.miniCluster()) {
-                JobID cloud = first.submitJob(cloudJob(settings, null)).get().getJobID();
-                // a verifier rolled out before the stop: the restored job must serve it without reading the topic again
+                // a verifier rolled out before the stop (and before the job, which loads it before its first
+                // request): the restored job must serve it without reading the topic again
                 Path v2 = PipelineFixture.copyBundle(dir.resolve("v2"));
                 PipelineFixture.publish(settings, PipelineFixture.cloudRollout("v2", v2, BundleChecksums.of(v2)));
+                JobID cloud = first.submitJob(cloudJob(settings, null)).get().getJobID();
+                AvroCodec<RolloutStatus> status = new AvroCodec<>(RolloutStatus.class);
+                assertTrue(PipelineFixture.read(settings, settings.topics().modelStatus(), 2).stream().map(status::decode)
+                        .anyMatch(st -> st.getVersion().equals("v2") && st.getDecision() == RolloutDecision.PROMOTED),
+                        "v2 loaded before the first request");
                 PipelineFixture.produce(settings, calls, f -> f.getStartMs() < half);
                 Map<String, List<EmotionCaption>> early = PipelineFixture.committedCaptions(settings, 3, Duration.ofMinutes(2));
                 assertTrue(early.size() >= 3 && early.size() < expected.size(), "stopped mid-call: " + early.size() + " captions");
                 List<Verdict> before = verdicts(settings);
-                assertTrue(before.stream().anyMatch(v -> v.getVerifierModelId().equals("v2")), "v2 served before the stop");
+                assertTrue(before.stream().allMatch(v -> v.getVerifierModelId().equals("v2")), "v2 served from the start");
                 before.forEach(v -> answeredBefore.add(blockOf(v)));
                 savepoint = first.stopWithSavepoint(cloud, dir.resolve("savepoints").toUri().toString(), false,
                         SavepointFormatType.CANONICAL).get();

@@ -41,6 +41,27 @@ final class InMemoryTopics {
                 WatermarkStrategy.noWatermarks(), name).setParallelism(1);
     }
 
+    /**
+     * As {@link #source(StreamExecutionEnvironment, String, Class)}, with a fixed uid, and checkpointable:
+     * while the queue is empty the source hands back an empty record (an Avro record of nulls) every
+     * 20 ms, dropped right after it, so the task thread is free for checkpoint barriers.
+     */
+    static <T extends org.apache.avro.specific.SpecificRecord> DataStream<T> source(StreamExecutionEnvironment env, String name,
+            Class<T> type, String uid) {
+        return env.fromSource(new DataGeneratorSource<>(new TakeOrEmpty<T>(name, type), Long.MAX_VALUE, TypeInformation.of(type)),
+                        WatermarkStrategy.noWatermarks(), name).setParallelism(1).uid(uid)
+                .filter(r -> r.get(0) != null).name(name + "-records").uid(uid + "-records").setParallelism(1);
+    }
+
+    private record TakeOrEmpty<T>(String name, Class<T> type) implements GeneratorFunction<Long, T> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public T map(Long index) throws Exception {
+            Object next = topic(name).poll(20, TimeUnit.MILLISECONDS);
+            return next != null ? (T) next : type.getDeclaredConstructor().newInstance();
+        }
+    }
+
     private record QueueSink<T>(List<String> names) implements Sink<T> {
         @Override
         public SinkWriter<T> createWriter(WriterInitContext context) {

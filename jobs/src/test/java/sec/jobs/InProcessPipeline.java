@@ -40,32 +40,73 @@ final class InProcessPipeline implements AutoCloseable {
     private final JobClient cloud;
     private final JobClient edge;
 
+    /** Both jobs, the calls' frames as a bounded source. */
     InProcessPipeline(Map<String, List<AudioFrame>> calls, JobSettings s) throws Exception {
-        String requests = "requests-" + run, contexts = "contexts-" + run, verdicts = "verdicts-" + run;
-        Configuration noRestarts = new Configuration();
-        noRestarts.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        this(s, 2, env -> {
+            List<AudioFrame> frames = new ArrayList<>();
+            calls.values().forEach(frames::addAll);
+            return env.fromData(frames, TypeInformation.of(AudioFrame.class)).setParallelism(1);
+        }, null, null);
+    }
 
-        StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment(noRestarts);
+    /**
+     * Both jobs at parallelism 1 with every source a topic of fixed uid (frames from {@link #frames}),
+     * started from the given savepoints when not null: graphs a savepoint can be taken of and restored to.
+     */
+    static InProcessPipeline restorable(JobSettings s, String edgeSavepoint, String cloudSavepoint) throws Exception {
+        return new InProcessPipeline(s, 1, null, edgeSavepoint, cloudSavepoint);
+    }
+
+    final String frames = "frames-" + run;
+
+    private InProcessPipeline(JobSettings s, int edgeParallelism,
+            java.util.function.Function<StreamExecutionEnvironment, DataStream<AudioFrame>> bounded, String edgeSavepoint,
+            String cloudSavepoint) throws Exception {
+        String requests = "requests-" + run, contexts = "contexts-" + run, verdicts = "verdicts-" + run;
+        StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment(settings(cloudSavepoint));
         cloudEnv.setParallelism(1);
-        CloudVerifyJob.define(InMemoryTopics.source(cloudEnv, contexts, AcousticContext.class),
-                InMemoryTopics.source(cloudEnv, requests, VerifyRequest.class),
-                InMemoryTopics.source(cloudEnv, models, ModelRollout.class), s.verifier(),
+        CloudVerifyJob.define(InMemoryTopics.source(cloudEnv, contexts, AcousticContext.class, "in-memory-contexts"),
+                InMemoryTopics.source(cloudEnv, requests, VerifyRequest.class, "in-memory-requests"),
+                InMemoryTopics.source(cloudEnv, models, ModelRollout.class, "in-memory-cloud-models"), s.verifier(),
                 InMemoryTopics.sink(verdicts, verdictLog), InMemoryTopics.sink(status));
 
-        StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment(noRestarts);
-        edgeEnv.setParallelism(2);
-        List<AudioFrame> frames = new ArrayList<>();
-        calls.values().forEach(frames::addAll);
-        DataStream<AudioFrame> frameStream = edgeEnv.fromData(frames, TypeInformation.of(AudioFrame.class)).setParallelism(1);
-        DataStream<DeadLetter> noDeadLetters = InMemoryTopics.source(edgeEnv, "source-dead-letters-" + run, DeadLetter.class);
-        EdgeCaptionJob.define(frameStream, InMemoryTopics.source(edgeEnv, verdicts, Verdict.class),
-                InMemoryTopics.source(edgeEnv, edgeModels, ModelRollout.class), noDeadLetters,
+        StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment(settings(edgeSavepoint));
+        edgeEnv.setParallelism(edgeParallelism);
+        DataStream<AudioFrame> frameStream = bounded != null ? bounded.apply(edgeEnv)
+                : InMemoryTopics.source(edgeEnv, frames, AudioFrame.class, "in-memory-frames");
+        DataStream<DeadLetter> noDeadLetters = InMemoryTopics.source(edgeEnv, "source-dead-letters-" + run, DeadLetter.class,
+                "in-memory-dead-letters");
+        EdgeCaptionJob.define(frameStream, InMemoryTopics.source(edgeEnv, verdicts, Verdict.class, "in-memory-verdicts"),
+                InMemoryTopics.source(edgeEnv, edgeModels, ModelRollout.class, "in-memory-edge-models"), noDeadLetters,
                 s.segmenter(), s.drafter(), s.alerts(), new EdgeCaptionJob.Sinks(InMemoryTopics.sink(captions),
                         new DiscardingSink<>(), InMemoryTopics.sink(requests), InMemoryTopics.sink(contexts),
                         new DiscardingSink<>(), new DiscardingSink<>(), InMemoryTopics.sink(edgeStatus)));
         cloud = cloudEnv.executeAsync("cloud-in-process");
         edge = edgeEnv.executeAsync("edge-in-process");
     }
+
+    /** No restarts (a failure fails the job), checkpoints every second, and where to restore from. */
+    private static Configuration settings(String savepoint) {
+        Configuration c = new Configuration();
+        c.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+        c.set(org.apache.flink.configuration.CheckpointingOptions.CHECKPOINTING_INTERVAL, java.time.Duration.ofSeconds(1));
+        if (savepoint != null) {
+            c.set(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH, savepoint);
+        }
+        return c;
+    }
+
+    /** Stops both jobs with savepoints under {@code dir} (edge/, cloud/); returns their paths, edge first. */
+    String[] stopWithSavepoints(java.nio.file.Path dir) throws Exception {
+        String e = edge.stopWithSavepoint(false, dir.resolve("edge").toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+        String c = cloud.stopWithSavepoint(false, dir.resolve("cloud").toUri().toString(),
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+        stopped = true;
+        return new String[] {e, c};
+    }
+
+    private boolean stopped;
 
     /** Neither job failed (with restarts off, any exception fails its job). */
     boolean bothRunning() throws Exception {
@@ -77,8 +118,11 @@ final class InProcessPipeline implements AutoCloseable {
         BlockingQueue<Object> q = InMemoryTopics.topic(captions);
         Map<String, List<EmotionCaption>> got = new HashMap<>();
         long end = System.nanoTime() + limit.toNanos();
-        while (got.size() < expected && System.nanoTime() < end) {
+        for (int polls = 0; got.size() < expected && System.nanoTime() < end; polls++) {
             add(got, q.poll(100, TimeUnit.MILLISECONDS));
+            if (polls % 20 == 19 && !bothRunning()) {
+                break; // a job failed (a restore that does not fit, say): no caption is coming
+            }
         }
         for (Object c = q.poll(500, TimeUnit.MILLISECONDS); c != null; c = q.poll(500, TimeUnit.MILLISECONDS)) {
             add(got, c);
@@ -94,7 +138,9 @@ final class InProcessPipeline implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
-        edge.cancel().get();
-        cloud.cancel().get();
+        if (!stopped) {
+            edge.cancel().get();
+            cloud.cancel().get();
+        }
     }
 }
