@@ -64,6 +64,10 @@ public final class BenchCommand implements Callable<Integer> {
             + " (8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256 calls; ~1 min a step; not in --quick)")
     int maxCalls;
 
+    @Option(names = "--rollouts", defaultValue = "0", description = "also roll out N versions one after another on each"
+            + " side and report the process's memory after each (RolloutMemoryBench; default: not run)")
+    int rollouts;
+
     @Override
     public Integer call() throws Exception {
         Path models = SecCli.modelsDir();
@@ -79,6 +83,9 @@ public final class BenchCommand implements Callable<Integer> {
         kafka(models, result);
         if (!quick) {
             realtime(result);
+        }
+        if (rollouts > 0) {
+            sec.cli.bench.RolloutMemoryBench.measure(bundle, models.resolve("alternate/drafter"), rollouts, result);
         }
         String json = result.toPrettyString();
         spec.commandLine().getOut().println(json);

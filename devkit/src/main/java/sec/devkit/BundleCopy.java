@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** A directory tree copied (a model bundle: a second bundle with the same weights, for roll-out tests and demos; a savepoint). */
+/** A directory tree copied, over what is there (a model bundle: a second bundle with the same weights, for roll-out tests and demos; a savepoint). */
 public final class BundleCopy {
     private BundleCopy() {}
 
@@ -16,7 +16,7 @@ public final class BundleCopy {
                 if (Files.isDirectory(f)) {
                     Files.createDirectories(target);
                 } else {
-                    Files.copy(f, target);
+                    Files.copy(f, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }

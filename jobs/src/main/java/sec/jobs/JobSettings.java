@@ -59,6 +59,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("drafter.max-open-utterances", String.valueOf(dr.maxOpenUtterances()));
         k.put("drafter.batch-calls", String.valueOf(dr.batchCalls()));
         k.put("drafter.batch-delay-ms", String.valueOf(dr.batchDelayMs()));
+        k.put("drafter.call-idle-ttl-ms", String.valueOf(dr.callIdleTtlMs()));
         k.put("speculation.acceptance", d.acceptance().name().toLowerCase());
         k.put("speculation.rank-k", String.valueOf(d.rankK()));
         k.put("speculation.tau", String.valueOf(d.tau()));
@@ -130,7 +131,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 v.str("segmenter.default-language"), kafka.topics().frames());
         DrafterConfig drafter = new DrafterConfig(models, speculation, v.lng("drafter.verdict-deadline-ms"),
                 v.bool("drafter.partial-captions"), v.bool("drafter.kv-cache.checkpoint"), v.integer("drafter.max-open-utterances"),
-                v.integer("drafter.batch-calls"), v.lng("drafter.batch-delay-ms"));
+                v.integer("drafter.batch-calls"), v.lng("drafter.batch-delay-ms"), v.lng("drafter.call-idle-ttl-ms"));
         CloudVerifyJob.Config verifier = new CloudVerifyJob.Config(models, speculation, v.integer("verifier.max-batch"),
                 v.lng("verifier.max-wait-ms"), v.lng("verifier.async-timeout-ms"), v.integer("verifier.async-capacity"),
                 v.lng("verifier.context-ttl-ms"), v.integer("verifier.max-waiting-requests"), v.integer("verifier.threads"));

@@ -120,13 +120,7 @@ final class PipelineFixture {
      */
     static Path alternateBundle(Path to) throws Exception {
         copyBundle(to);
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(MODELS.resolve("alternate/drafter"))) {
-            for (Path f : files.toList()) {
-                java.nio.file.Files.copy(f, to.resolve("drafter").resolve(f.getFileName().toString()),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
-        }
-        return to;
+        return sec.devkit.BundleCopy.of(MODELS.resolve("alternate/drafter"), to.resolve("drafter")).getParent();
     }
 
     /** A cloud roll-out of the bundle at {@code location}, every file with its checksum, to all calls. */

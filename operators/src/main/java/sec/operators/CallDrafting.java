@@ -42,8 +42,6 @@ import sec.schemas.Verdict;
  * its credit-inertia state and each channel's speaker baseline, the last two TTL'd with the call.
  */
 final class CallDrafting {
-    /** How long a call's credit-inertia state and speaker baselines outlive its last use. */
-    static final Duration CALL_IDLE_TTL = Duration.ofMinutes(30);
     private static final Logger LOG = LoggerFactory.getLogger(CallDrafting.class);
 
     private final DrafterConfig config;
@@ -65,7 +63,7 @@ final class CallDrafting {
         utterances = state.getMapState(new MapStateDescriptor<>("utterance-decodings",
                 StringSerializer.INSTANCE, new UtteranceDecodingSerializer(config.checkpointKvCache())));
         // a call's end is not signalled, so its credit and baselines go when the call has been quiet this long
-        StateTtlConfig ttl = StateTtlConfig.newBuilder(CALL_IDLE_TTL).build();
+        StateTtlConfig ttl = StateTtlConfig.newBuilder(Duration.ofMillis(config.callIdleTtlMs())).build();
         ValueStateDescriptor<byte[]> credit = new ValueStateDescriptor<>("call-credit", BytePrimitiveArraySerializer.INSTANCE);
         credit.enableTimeToLive(ttl);
         callCredit = state.getState(credit);

@@ -13,14 +13,17 @@ import sec.inference.decode.SpeculationConfig;
  * past it the oldest is finished on the edge, so a call's state stays bounded when the cloud is slow;
  * 32 at ~65 KB each is ~2 MB per call, and leaves room for a whole call replayed at once after an outage),
  * and how many calls' blocks it drafts together ({@code drafter.batch-calls};
- * 1: each call at once) and how long it holds a call for a fuller batch ({@code drafter.batch-delay-ms}).
+ * 1: each call at once) and how long it holds a call for a fuller batch ({@code drafter.batch-delay-ms}),
+ * and how long a quiet call's credit-inertia state and speaker baselines are kept
+ * ({@code drafter.call-idle-ttl-ms}; a call's end is not signalled, so they go when it has been quiet this long).
  */
 public record DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs,
-        boolean partialCaptions, boolean checkpointKvCache, int maxOpenUtterances, int batchCalls, long batchDelayMs)
-        implements Serializable {
+        boolean partialCaptions, boolean checkpointKvCache, int maxOpenUtterances, int batchCalls, long batchDelayMs,
+        long callIdleTtlMs) implements Serializable {
     public static final int DEFAULT_MAX_OPEN_UTTERANCES = 32;
     public static final int DEFAULT_BATCH_CALLS = 16;
     public static final long DEFAULT_BATCH_DELAY_MS = 5;
+    public static final long DEFAULT_CALL_IDLE_TTL_MS = 30 * 60_000;
 
     public DrafterConfig {
         if (verdictDeadlineMs <= 0) {
@@ -35,18 +38,21 @@ public record DrafterConfig(String modelDir, SpeculationConfig speculation, long
         if (batchDelayMs < 0) {
             throw new IllegalArgumentException("drafter.batch-delay-ms must be >= 0, got " + batchDelayMs);
         }
+        if (callIdleTtlMs <= 0) {
+            throw new IllegalArgumentException("drafter.call-idle-ttl-ms must be > 0, got " + callIdleTtlMs);
+        }
     }
 
     public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
             boolean checkpointKvCache, int maxOpenUtterances) {
         this(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache, maxOpenUtterances,
-                DEFAULT_BATCH_CALLS, DEFAULT_BATCH_DELAY_MS);
+                DEFAULT_BATCH_CALLS, DEFAULT_BATCH_DELAY_MS, DEFAULT_CALL_IDLE_TTL_MS);
     }
 
     /** The same settings with calls drafted together in batches of up to {@code calls}, held at most {@code delayMs}. */
     public DrafterConfig withBatch(int calls, long delayMs) {
         return new DrafterConfig(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache,
-                maxOpenUtterances, calls, delayMs);
+                maxOpenUtterances, calls, delayMs, callIdleTtlMs);
     }
 
     public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
