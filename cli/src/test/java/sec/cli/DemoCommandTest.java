@@ -53,13 +53,15 @@ class DemoCommandTest {
     }
 
     /**
-     * {@code --rollout-at}: a copy of the bundle published to both jobs as the calls start; the
+     * {@code --rollout-at}: another bundle (the second drafter) published to both jobs as the calls start; the
      * utterances that start after it is loaded are drafted on it, none lost, no restart, and the
      * drafter's caption metrics carry each version as a label.
      */
     @Test
     void aBundleRolledOutMidDemoDraftsTheUtterancesAfterIt(@TempDir Path tmp) throws Exception {
+        // the bundled pair with the second drafter of models/alternate: another bundle, other captions for some utterances
         Path copy = sec.devkit.BundleCopy.of(SecCli.modelsDir().resolve("bundled"), tmp.resolve("v2"));
+        sec.devkit.BundleCopy.of(SecCli.modelsDir().resolve("alternate/drafter"), copy.resolve("drafter"));
         Path summary = tmp.resolve("summary.json");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -70,6 +72,7 @@ class DemoCommandTest {
         assertTrue(out.toString().contains("ROLL-OUT sec-emotion-v2-"), out.toString());
         JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
         assertEquals(s.get("utterances").asInt(), s.get("captions").asInt());
+        assertEquals(0, s.get("duplicate_captions").asInt());
         assertEquals(0, s.get("job_restarts").asInt());
         int onNew = 0;
         int all = 0;
