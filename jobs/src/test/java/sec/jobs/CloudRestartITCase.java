@@ -56,13 +56,17 @@ class CloudRestartITCase {
     }
 
     private static StreamGraph cloudJob(KafkaSettings settings, String restoreFrom) {
+        return cloudJob(settings, restoreFrom, 1);
+    }
+
+    private static StreamGraph cloudJob(KafkaSettings settings, String restoreFrom, int parallelism) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(300));
         if (restoreFrom != null) {
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, restoreFrom);
         }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
+        env.setParallelism(parallelism);
         CloudVerifyJob.kafka(env, PipelineFixture.jobs(settings), null);
         return env.getStreamGraph();
     }
@@ -126,6 +130,63 @@ class CloudRestartITCase {
                         "after the restore every verdict comes from the rolled-out v2: " + after);
                 assertEquals(expected.keySet(), got.keySet());
                 second.cancelJob(cloud).get();
+            }
+            edgeCluster.cancelJob(edge).get();
+        }
+    }
+
+    /**
+     * The cloud job rescaled through savepoints while the edge drafts: parallelism 2, then 4, then 1,
+     * a third of every call streamed in each. The context join's keyed state, the verifier's requests
+     * in flight and the roll-out's broadcast state move; every utterance gets one caption, the core's,
+     * and every verdict after the first restore comes from the rolled-out version.
+     */
+    @Test
+    void aCloudJobRescaledFrom2To4To1MidCallLosesNoCaption(@TempDir Path dir) throws Exception {
+        KafkaSettings settings = PipelineFixture.freshTopics(kafka);
+        Map<String, List<AudioFrame>> calls = PipelineFixture.calls("call-02-en.wav", "call-07-zh.wav");
+        Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SPEC);
+        try (MiniCluster edgeCluster = PipelineFixture.miniCluster()) {
+            StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment();
+            edgeEnv.setParallelism(1);
+            edgeEnv.enableCheckpointing(300);
+            EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
+            JobID edge = edgeCluster.submitJob(edgeEnv.getStreamGraph()).get().getJobID();
+            Path v2 = PipelineFixture.copyBundle(dir.resolve("v2"));
+            PipelineFixture.publish(settings, PipelineFixture.cloudRollout("v2", v2, BundleChecksums.of(v2)));
+            String savepoint = null;
+            Set<String> answeredBefore = new HashSet<>();
+            int[] parallelism = {2, 4, 1};
+            long[] until = {15_000, 30_000, Long.MAX_VALUE};
+            for (int phase = 0; phase < 3; phase++) {
+                long from = phase == 0 ? Long.MIN_VALUE : until[phase - 1];
+                long to = until[phase];
+                try (MiniCluster cluster = PipelineFixture.miniCluster(parallelism[phase])) {
+                    JobID cloud = cluster.submitJob(cloudJob(settings, savepoint, parallelism[phase])).get().getJobID();
+                    PipelineFixture.produce(settings, calls, f -> f.getStartMs() >= from && f.getStartMs() < to);
+                    if (phase < 2) {
+                        int captions = PipelineFixture.committedCaptions(settings, 3 * (phase + 1), Duration.ofMinutes(2)).size();
+                        assertTrue(captions < expected.size(), "stopped mid-call: " + captions + " captions");
+                        savepoint = cluster.stopWithSavepoint(cloud, dir.resolve("savepoints-" + phase).toUri().toString(),
+                                false, SavepointFormatType.CANONICAL).get();
+                        if (phase == 0) { // a request may beat the roll-out to a subtask of a new job: v1 until v2 is loaded
+                            verdicts(settings).forEach(v -> answeredBefore.add(blockOf(v)));
+                        }
+                    } else {
+                        Map<String, List<EmotionCaption>> got = PipelineFixture.committedCaptions(settings, expected.size(),
+                                Duration.ofMinutes(4));
+                        int verified = PipelineFixture.assertOneCaptionEachEqualToTheCore(expected, got);
+                        assertTrue(verified > 0);
+                        List<String> after = verdicts(settings).stream().filter(v -> !answeredBefore.contains(blockOf(v)))
+                                .map(Verdict::getVerifierModelId).toList();
+                        assertTrue(!after.isEmpty() && after.stream().allMatch("v2"::equals),
+                                "after the rescales every verdict comes from the rolled-out v2: " + after);
+                        System.out.printf("cloud job rescaled 2 -> 4 -> 1 mid-call: %d utterances, %d captions, %d tokens"
+                                + " verified, %d verdicts after the first restore%n", expected.size(), got.size(), verified,
+                                after.size());
+                        cluster.cancelJob(cloud).get();
+                    }
+                }
             }
             edgeCluster.cancelJob(edge).get();
         }
