@@ -17,6 +17,11 @@ public final class TopicAdmin {
             List<String> missing = missing(admin, settings, settings.topics().all());
             admin.createTopics(missing.stream().map(t -> new NewTopic(t, settings.topics().partitions(t, partitions), replication))
                     .toList()).all().get();
+            // created is not yet listed everywhere: a command run right after must find them
+            long deadline = System.currentTimeMillis() + 30_000;
+            while (!missing(admin, settings, missing).isEmpty() && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+            }
             return missing;
         }
     }
