@@ -2,9 +2,11 @@ package sec.inference.model;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,11 +59,14 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
         return t;
     });
     private final Map<String, Held<M>> held = new LinkedHashMap<>();
-    /** Loads not yet looked at by {@link #refresh}, with the roll-out that asked for them. */
+    /**
+     * Roll-outs not yet applied, in publication order, with their loads (already complete, with null,
+     * for a version held here): {@link #refresh} applies them in this order.
+     */
     private final Map<Rollout, CompletableFuture<M>> pending = new LinkedHashMap<>();
     private final List<Decision> decisions = new ArrayList<>();
-    /** Every version that has been stable here, in order: publishing one of them again is a rollback. */
-    private final List<String> stableBefore = new ArrayList<>();
+    /** Every version that has been stable here: publishing one of them again is a rollback. */
+    private final Set<String> stableBefore = new HashSet<>();
     private String stable;
     private String canary;
     private int canaryPercent;
@@ -76,12 +81,11 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
         stableBefore.add(initialVersion);
     }
 
-    /** A published roll-out: applied at once when its version is held, else checked and loaded in the background. */
+    /**
+     * A published roll-out, applied by {@link #refresh} after those published before it: at once when
+     * its version is held, else once it is checked and loaded in the background.
+     */
     public synchronized void offer(Rollout r) {
-        if (held.containsKey(r.version())) {
-            apply(r);
-            return;
-        }
         for (Rollout p : pending.keySet()) {
             if (p.version().equals(r.version())) {
                 // published again while loading (another canary share, say): one load, the latest roll-out
@@ -89,7 +93,8 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
                 return;
             }
         }
-        pending.put(r, CompletableFuture.supplyAsync(() -> check(r), loading));
+        pending.put(r, held.containsKey(r.version()) ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> check(r), loading));
     }
 
     private M check(Rollout r) {
@@ -132,8 +137,11 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
             it.remove();
             Rollout r = e.getKey();
             try {
-                held.put(r.version(), new Held<>(e.getValue().join(), clock.getAsLong()));
-                decisions.add(new Decision(r.version(), Kind.LOADED, null));
+                M loaded = e.getValue().join();
+                if (loaded != null) {
+                    held.put(r.version(), new Held<>(loaded, clock.getAsLong()));
+                    decisions.add(new Decision(r.version(), Kind.LOADED, null));
+                }
                 apply(r);
             } catch (RuntimeException failed) {
                 Throwable cause = failed.getCause() != null ? failed.getCause() : failed;
@@ -151,7 +159,6 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
             boolean back = stableBefore.contains(r.version()) && (!r.version().equals(stable) || canary != null);
             stable = r.version();
             canary = null;
-            stableBefore.remove(r.version());
             stableBefore.add(r.version());
             decisions.add(new Decision(r.version(), back ? Kind.ROLLED_BACK : Kind.PROMOTED, null));
         } else {
@@ -209,8 +216,9 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
         while (it.hasNext()) {
             var e = it.next();
             Held<M> h = e.getValue();
-            if (!e.getKey().equals(stable) && !e.getKey().equals(canary) && h.inUse <= 0 && now - h.lastUsedMs >= idleMs
-                    && !stillNeeded.test(e.getKey())) {
+            String v = e.getKey();
+            if (!v.equals(stable) && !v.equals(canary) && h.inUse <= 0 && now - h.lastUsedMs >= idleMs
+                    && pending.keySet().stream().noneMatch(p -> p.version().equals(v)) && !stillNeeded.test(v)) {
                 it.remove();
                 closeQuietly(h.models);
             }
@@ -228,7 +236,11 @@ public final class BundleVersions<M extends AutoCloseable> implements AutoClosea
     @Override
     public synchronized void close() {
         loading.shutdownNow();
-        pending.values().forEach(f -> f.thenAccept(BundleVersions::closeQuietly));
+        pending.values().forEach(f -> f.thenAccept(m -> {
+            if (m != null) {
+                closeQuietly(m);
+            }
+        }));
         held.values().forEach(h -> closeQuietly(h.models));
         held.clear();
     }

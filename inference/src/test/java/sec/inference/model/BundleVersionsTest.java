@@ -133,4 +133,24 @@ class BundleVersionsTest {
             assertFalse(versions.held().isEmpty());
         }
     }
+
+    @Test
+    void rollOutsApplyInTheOrderTheyWerePublishedEvenWhenALaterOneIsHeld(@TempDir Path tmp) throws Exception {
+        Path v2 = TestModels.copyBundle(tmp.resolve("v2"));
+        try (BundleVersions<CloudModels> versions = versions()) {
+            versions.offer(new Rollout("v2", v2, BundleChecksums.of(v2), 100));
+            // v1 is held, but published after v2: it must not apply before v2 has been decided
+            versions.offer(new Rollout("v1", TestModels.bundle(), BundleChecksums.of(TestModels.bundle()), 100));
+            assertEquals(List.of(), versions.refresh(), "v2 still loading: nothing applied yet");
+            assertEquals("v1", versions.stable());
+            List<Decision> got = new ArrayList<>();
+            for (int i = 0; i < 600 && got.size() < 3; i++) {
+                got.addAll(versions.refresh());
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(new Decision("v2", Kind.LOADED, null), new Decision("v2", Kind.PROMOTED, null),
+                    new Decision("v1", Kind.ROLLED_BACK, null)), got);
+            assertEquals("v1", versions.stable(), "the later roll-out wins");
+        }
+    }
 }
