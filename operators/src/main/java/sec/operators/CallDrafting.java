@@ -292,7 +292,7 @@ final class CallDrafting {
     /** Whether an open utterance of the current call started on {@code version}. */
     boolean uses(String version) throws Exception {
         for (UtteranceDecoding ud : utterances.values()) {
-            if (version.equals(ud.modelVersion == null ? models.initial() : ud.modelVersion)) {
+            if (version.equals(models.resolve(ud.modelVersion))) {
                 return true;
             }
         }

@@ -33,9 +33,14 @@ final class DrafterModels implements AutoCloseable {
         return versions.versionFor(callId);
     }
 
-    /** The models of a version (null: the configured bundle, as utterances restored from older state say). */
+    /** The version an utterance names (null, in state from before roll-outs: the configured bundle). */
+    String resolve(String version) {
+        return version == null ? initial : version;
+    }
+
+    /** The models of a version ({@link #resolve}d). */
     EdgeModels of(String version) {
-        String v = version == null ? initial : version;
+        String v = resolve(version);
         EdgeModels m = versions.acquire(v);
         if (m == null) {
             throw new ModelException("drafter version " + v + " is not loaded here (an open utterance needs it)");
@@ -46,11 +51,7 @@ final class DrafterModels implements AutoCloseable {
 
     DrafterRecords records(String version) {
         EdgeModels m = of(version);
-        return records.computeIfAbsent(version == null ? initial : version, v -> new DrafterRecords(m, v));
-    }
-
-    String initial() {
-        return initial;
+        return records.computeIfAbsent(resolve(version), v -> new DrafterRecords(m, v));
     }
 
     void offer(BundleVersions.Rollout r) {

@@ -13,10 +13,15 @@ import sec.schemas.ModelSide;
  */
 public class RolloutStamp extends BroadcastProcessFunction<Utterance, ModelRollout, Utterance> {
     private static final ModelRollout[] NONE = new ModelRollout[0];
+    /** The plan as the state says it, derived again only when the state changes (null: not yet since a start). */
+    private transient ModelRollout[] plan;
 
     @Override
     public void processElement(Utterance u, ReadOnlyContext ctx, Collector<Utterance> out) throws Exception {
-        u.rollouts = RolloutLog.plan(ctx.getBroadcastState(RolloutLog.STATE).immutableEntries()).toArray(NONE);
+        if (plan == null) {
+            plan = RolloutLog.plan(ctx.getBroadcastState(RolloutLog.STATE).immutableEntries()).toArray(NONE);
+        }
+        u.rollouts = plan;
         out.collect(u);
     }
 
@@ -24,6 +29,7 @@ public class RolloutStamp extends BroadcastProcessFunction<Utterance, ModelRollo
     public void processBroadcastElement(ModelRollout r, Context ctx, Collector<Utterance> out) throws Exception {
         if (RolloutLog.concerns(r, ModelSide.EDGE)) {
             RolloutLog.append(ctx.getBroadcastState(RolloutLog.STATE), r);
+            plan = null;
         }
     }
 }

@@ -243,8 +243,8 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
         // one batch per drafter version: an utterance's KV cache belongs to the model it started on
         Map<String, List<Integer>> byVersion = new LinkedHashMap<>();
         for (int d = 0; d < decoders.size(); d++) {
-            String v = batch.get(owner.get(d)[0]).utterances().get(owner.get(d)[1]).modelVersion;
-            byVersion.computeIfAbsent(v == null ? models.initial() : v, k -> new ArrayList<>()).add(d);
+            String v = models.resolve(batch.get(owner.get(d)[0]).utterances().get(owner.get(d)[1]).modelVersion);
+            byVersion.computeIfAbsent(v, k -> new ArrayList<>()).add(d);
         }
         for (var group : byVersion.entrySet()) {
             List<Integer> ds = group.getValue();
