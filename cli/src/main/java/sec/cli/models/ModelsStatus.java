@@ -7,11 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,7 +28,7 @@ import sec.schemas.RolloutStatus;
 /**
  * {@code sec models status}: what was published on the control topic and what every job subtask
  * decided about it, oldest first, then the version each subtask is on. Reads both topics from their
- * beginning without a consumer group that commits, so running it changes nothing.
+ * beginning to their end without a consumer group, so running it changes nothing.
  */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "Print the roll-outs published (kafka.topic.models) and the jobs' decisions (kafka.topic.model-status).")
@@ -40,7 +39,8 @@ public final class ModelsStatus implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster;
 
-    @Option(names = "--wait-ms", defaultValue = "3000", description = "how long to read each topic (default: ${DEFAULT-VALUE})")
+    @Option(names = "--wait-ms", defaultValue = "30000", description = "give up reading a topic to its end after this long"
+            + " (default: ${DEFAULT-VALUE})")
     long waitMs;
 
     @Override
@@ -53,7 +53,9 @@ public final class ModelsStatus implements Callable<Integer> {
                     r.getVersion(), r.getSide(), r.getCanaryPercent(), r.getFiles().size(), r.getLocation());
         }
         Map<String, String> on = new TreeMap<>();
-        for (RolloutStatus s : read(kafka, kafka.topics().modelStatus(), RolloutStatus.class)) {
+        List<RolloutStatus> decisions = new ArrayList<>(read(kafka, kafka.topics().modelStatus(), RolloutStatus.class));
+        decisions.sort(java.util.Comparator.comparingLong(RolloutStatus::getAtMs)); // keyed by version: partitions interleave
+        for (RolloutStatus s : decisions) {
             String who = s.getJob() + "/" + s.getSubtask();
             out.printf("%s  %-9s  %-16s %s%s%n", Instant.ofEpochMilli(s.getAtMs()), who, s.getVersion(), s.getDecision(),
                     s.getReason() == null ? "" : ": " + s.getReason());
@@ -68,17 +70,19 @@ public final class ModelsStatus implements Callable<Integer> {
         return 0;
     }
 
+    /** Every record on the topic, up to its end when read (no consumer group: nothing is committed). */
     private <T extends SpecificRecord> List<T> read(KafkaSettings kafka, String topic, Class<T> type) {
-        var config = kafka.clientConfig();
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "sec-models-status-" + UUID.randomUUID());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         AvroCodec<T> codec = new AvroCodec<>(type);
         List<T> got = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(kafka.clientConfig(), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = c.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
             long until = System.nanoTime() + Duration.ofMillis(waitMs).toNanos();
-            while (System.nanoTime() < until) {
+            while (partitions.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.nanoTime() < until) {
                 c.poll(Duration.ofMillis(200)).forEach(rec -> got.add(codec.decode(rec.value())));
             }
         }
