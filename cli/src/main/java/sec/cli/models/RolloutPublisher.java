@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,6 +29,21 @@ public final class RolloutPublisher {
     /** Publishes {@code dir} (version null: the manifest's name; location null: {@code dir}) and returns the record. */
     public static ModelRollout publish(KafkaSettings kafka, Path dir, String version, ModelSide side, int canary,
             String location) throws Exception {
+        return publish(kafka, dir, side, canary, location, (manifest, files) -> version != null ? version : manifest.name());
+    }
+
+    /**
+     * Publishes {@code dir} to all calls under a version named by its contents: the manifest's name
+     * and the first 8 hex digits of the SHA-256 of its file listing, so a copy with one file changed
+     * is a version of its own ({@code sec demo --rollout-at}).
+     */
+    public static ModelRollout publishByContent(KafkaSettings kafka, Path dir, ModelSide side) throws Exception {
+        return publish(kafka, dir, side, 100, null,
+                (manifest, files) -> manifest.name() + "-" + BundleChecksums.digest(files).substring(0, 8));
+    }
+
+    private static ModelRollout publish(KafkaSettings kafka, Path dir, ModelSide side, int canary, String location,
+            BiFunction<ModelManifest, Map<String, String>, String> version) throws Exception {
         if (canary < 1 || canary > 100) {
             throw new IllegalArgumentException("--canary must be 1-100, got " + canary);
         }
@@ -45,7 +61,7 @@ public final class RolloutPublisher {
         if (!TopicAdmin.missing(kafka, List.of(topic)).isEmpty()) {
             throw new IllegalArgumentException("topic " + topic + " does not exist: create it with sec topics create");
         }
-        ModelRollout rollout = ModelRollout.newBuilder().setVersion(version != null ? version : manifest.name())
+        ModelRollout rollout = ModelRollout.newBuilder().setVersion(version.apply(manifest, files))
                 .setSide(side).setLocation(location != null ? location : bundle.toString()).setFiles(files)
                 .setCanaryPercent(canary).setPublishedAtMs(System.currentTimeMillis()).build();
         var config = kafka.clientConfig();

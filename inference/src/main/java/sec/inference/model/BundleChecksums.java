@@ -60,6 +60,17 @@ public final class BundleChecksums {
         return out;
     }
 
+    /** One SHA-256 (hex) of a whole listing ({@link #of}): bundles that differ in any file differ in it. */
+    public static String digest(Map<String, String> files) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            new TreeMap<>(files).forEach((f, sha) -> md.update((f + ' ' + sha + '\n').getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(md.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
+    }
+
     static String sha256(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -1,6 +1,7 @@
 package sec.inference.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -24,8 +25,11 @@ class BundleChecksumsTest {
         Path copy = TestModels.copyBundle(tmp.resolve("copy"));
         assertEquals(List.of(), BundleChecksums.problems(copy, published), "a copy is the bundle as published");
         assertEquals(published, BundleChecksums.of(copy));
+        assertEquals(BundleChecksums.digest(published), BundleChecksums.digest(BundleChecksums.of(copy)));
 
         Files.writeString(copy.resolve("tokenizer.json"), "{}");
+        assertNotEquals(BundleChecksums.digest(published), BundleChecksums.digest(BundleChecksums.of(copy)),
+                "one file changed: another digest");
         Files.delete(copy.resolve("model.json"));
         List<String> problems = BundleChecksums.problems(copy, published);
         assertEquals(2, problems.size(), problems.toString());
