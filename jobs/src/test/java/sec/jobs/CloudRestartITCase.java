@@ -71,6 +71,15 @@ class CloudRestartITCase {
         return env.getStreamGraph();
     }
 
+    /** The edge job, parallelism 1, checkpointing every 300 ms: it keeps drafting while the cloud job goes and comes. */
+    private static StreamGraph edgeJob(KafkaSettings settings) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        env.enableCheckpointing(300);
+        EdgeCaptionJob.kafka(env, PipelineFixture.jobs(settings));
+        return env.getStreamGraph();
+    }
+
     private static List<Verdict> verdicts(KafkaSettings s) {
         AvroCodec<Verdict> codec = new AvroCodec<>(Verdict.class);
         return PipelineFixture.read(s, s.topics().verdicts(), 1).stream().map(codec::decode).toList();
@@ -87,11 +96,7 @@ class CloudRestartITCase {
         Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SPEC);
         long half = 20_000;
         try (MiniCluster edgeCluster = PipelineFixture.miniCluster()) {
-            StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment();
-            edgeEnv.setParallelism(1);
-            edgeEnv.enableCheckpointing(300);
-            EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
-            JobID edge = edgeCluster.submitJob(edgeEnv.getStreamGraph()).get().getJobID();
+            JobID edge = edgeCluster.submitJob(edgeJob(settings)).get().getJobID();
             String savepoint;
             Set<String> answeredBefore = new HashSet<>();
             try (MiniCluster first = PipelineFixture.miniCluster()) {
@@ -147,11 +152,7 @@ class CloudRestartITCase {
         Map<String, List<AudioFrame>> calls = PipelineFixture.calls("call-02-en.wav", "call-07-zh.wav");
         Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SPEC);
         try (MiniCluster edgeCluster = PipelineFixture.miniCluster()) {
-            StreamExecutionEnvironment edgeEnv = StreamExecutionEnvironment.getExecutionEnvironment();
-            edgeEnv.setParallelism(1);
-            edgeEnv.enableCheckpointing(300);
-            EdgeCaptionJob.kafka(edgeEnv, PipelineFixture.jobs(settings));
-            JobID edge = edgeCluster.submitJob(edgeEnv.getStreamGraph()).get().getJobID();
+            JobID edge = edgeCluster.submitJob(edgeJob(settings)).get().getJobID();
             Path v2 = PipelineFixture.copyBundle(dir.resolve("v2"));
             PipelineFixture.publish(settings, PipelineFixture.cloudRollout("v2", v2, BundleChecksums.of(v2)));
             String savepoint = null;

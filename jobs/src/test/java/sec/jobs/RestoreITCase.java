@@ -78,6 +78,14 @@ class RestoreITCase {
         return env.getStreamGraph();
     }
 
+    /** The cloud job at parallelism 1, on its own cluster for the whole test: it answers whichever edge job runs. */
+    private static org.apache.flink.streaming.api.graph.StreamGraph cloudJob(KafkaSettings settings) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        CloudVerifyJob.kafka(env, PipelineFixture.jobs(settings), null);
+        return env.getStreamGraph();
+    }
+
     @ParameterizedTest(name = "drafter.kv-cache.checkpoint: {0}")
     @ValueSource(booleans = {true, false})
     void aRestoreMidCallLosesAndDuplicatesNothing(boolean kvCache, @TempDir Path dir) throws Exception {
@@ -85,10 +93,7 @@ class RestoreITCase {
         Map<String, List<AudioFrame>> calls = PipelineFixture.calls("call-03-en.wav", "call-08-zh.wav");
         Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SPEC);
 
-        StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment();
-        cloudEnv.setParallelism(1);
-        CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
-        JobID cloud = cloudCluster.submitJob(cloudEnv.getStreamGraph()).get().getJobID();
+        JobID cloud = cloudCluster.submitJob(cloudJob(settings)).get().getJobID();
         try {
             // First half of every call, then stop the edge mid-call once some captions are committed.
             long half = 20_000;
@@ -140,10 +145,7 @@ class RestoreITCase {
         KafkaSettings settings = PipelineFixture.freshTopics(kafka);
         Map<String, List<AudioFrame>> calls = PipelineFixture.calls("call-01-en.wav", "call-06-zh.wav");
         Map<String, long[]> expected = PipelineFixture.coreCaptions(calls, SPEC);
-        StreamExecutionEnvironment cloudEnv = StreamExecutionEnvironment.getExecutionEnvironment();
-        cloudEnv.setParallelism(1);
-        CloudVerifyJob.kafka(cloudEnv, PipelineFixture.jobs(settings), null);
-        JobID cloud = cloudCluster.submitJob(cloudEnv.getStreamGraph()).get().getJobID();
+        JobID cloud = cloudCluster.submitJob(cloudJob(settings)).get().getJobID();
         try {
             Path checkpoints = dir.resolve("checkpoints");
             long[] cuts = {12_000, 24_000, Long.MAX_VALUE};
