@@ -205,7 +205,7 @@ start_taskmanager() { # start_taskmanager NAME
   jvm=$(sed -n 1p <<< "$params"); dynamic=$(sed -n 2p <<< "$params")
   [[ -f $dir/pids/$1.pid ]] && alive "$1" || : > "$dir/log/$1.log" # a fresh log, so waiting on it sees this start
   # shellcheck disable=SC2086
-  OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} launch "$1" java $jvm "${flink_jvm_opts[@]}" -Dlog.file="$dir/log/$1.log" \
+  OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} launch "$1" java $jvm "${flink_jvm_opts[@]}" -Dlog.file="$dir/log/$1.log" \
     -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" -cp "$(classpath flink)" \
     org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$dir/conf" $dynamic
 }

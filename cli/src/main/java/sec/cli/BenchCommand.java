@@ -102,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
         try (EdgeModels edge = EdgeModels.load(manifest)) {
             Drafter drafter = edge.drafter();
             FeatureExtractor features = edge.features();
-            EncodedAudio audio = drafter.encode(features.features(WavReader.read(en.get(0)), 0, en.get(0).toString()));
+            sec.inference.audio.PcmAudio pcm = WavReader.read(en.get(0));
+            EncodedAudio audio = drafter.encode(features.features(pcm, 0, en.get(0).toString()));
             long[] prompt = manifest.prompt("en");
             decode(drafter, audio, prompt, manifest.eos(), seconds / 3); // warm-up
             double[] r = decode(drafter, audio, prompt, manifest.eos(), seconds);
@@ -133,36 +134,49 @@ public final class BenchCommand implements Callable<Integer> {
                 bps.forEach((b, v) -> result.put("verifier_blocks_per_s_batch_" + b, Math.round(v * 10) / 10.0));
                 result.put("verifier_batch_speedup_32", Math.round(bps.get(32) / bps.get(1) * 100) / 100.0);
                 result.put("verifier_device", "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
-                contention(drafter, audio, prompt, manifest.eos(), verifier, seconds, result);
+                contention(edge, cloud, pcm, seconds, result);
             }
         }
     }
 
     /**
-     * A caption drafted and a block verified, alone and on a twice-oversubscribed machine
-     * ({@link ContentionBench}): the verifier at the default budget of one libtorch thread and at
-     * libtorch's own default (a thread per core), whose spinning waits are what collapses.
+     * Per caption, alone and on a twice-oversubscribed machine ({@link ContentionBench}): a caption
+     * drafted on the edge from the utterance's audio (front end, encoder, decoding: what {@code sec
+     * caption --mode edge} does), a caption written by the cloud verifier alone ({@code --mode
+     * cloud}), and one verifier block at the default budget and at a thread per core (passive
+     * OpenMP waits, the JVM's policy; spinning waits are what collapsed, see TorchThreads).
      */
-    private static void contention(Drafter drafter, EncodedAudio audio, long[] prompt, long eos, Verifier verifier,
+    private static void contention(EdgeModels edge, CloudModels cloud, sec.inference.audio.PcmAudio pcm,
             double seconds, ObjectNode result) {
-        Runnable caption = () -> greedyCaption(drafter, audio, prompt, eos);
-        put(result, "contention_drafter_caption", ContentionBench.quiet(caption, seconds),
-                ContentionBench.contended(caption, seconds, 1));
-        Runnable block = VerifierBatchBench.oneBlock(verifier, audio, prompt, 12, 4);
+        ModelManifest manifest = edge.manifest();
+        long[] prompt = manifest.prompt("en");
+        var config = sec.inference.decode.SpeculationConfig.defaults();
+        var link = new sec.inference.decode.verify.InProcessLink(cloud.verifier());
+        var edgeOnly = new sec.inference.decode.offline.Speculator(edge.drafter(), null, manifest, edge.tokenizer(),
+                config.withMode(sec.inference.decode.SpeculationConfig.Mode.EDGE), null);
+        Runnable drafted = () -> edgeOnly.caption(edge.features().features(pcm, 0, "bench"), "en");
+        put(result, "contention_drafter_caption", ContentionBench.compare(drafted, seconds, 1));
+        sec.inference.AudioFeatures utterance = edge.features().features(pcm, 0, "bench");
+        var cloudOnly = new sec.inference.decode.offline.Speculator(edge.drafter(), cloud.verifier(), manifest,
+                edge.tokenizer(), config.withMode(sec.inference.decode.SpeculationConfig.Mode.CLOUD), link);
+        Runnable verified = () -> cloudOnly.caption(utterance, "en");
+        put(result, "contention_verifier_caption", ContentionBench.compare(verified, seconds, TorchThreads.DEFAULT));
+        EncodedAudio audio = edge.drafter().encode(utterance);
+        Runnable block = VerifierBatchBench.oneBlock(cloud.verifier(), audio, prompt, 12, 4);
         int cores = Runtime.getRuntime().availableProcessors();
         for (int threads : new int[] {cores, TorchThreads.DEFAULT}) { // the default last: what the rest of the JVM runs with
             TorchThreads.apply(threads);
-            put(result, "contention_verifier_" + threads + "_threads_block", ContentionBench.quiet(block, seconds),
-                    ContentionBench.contended(block, seconds, threads));
+            put(result, "contention_verifier_" + threads + "_threads_block", ContentionBench.compare(block, seconds, threads));
         }
+        result.put("verifier_wait_policy", TorchThreads.waitPolicy());
     }
 
-    private static void put(ObjectNode result, String name, ContentionBench.Latency quiet, ContentionBench.Latency contended) {
-        result.put(name + "_p50_ms_quiet", quiet.p50Ms());
-        result.put(name + "_p95_ms_quiet", quiet.p95Ms());
-        result.put(name + "_p50_ms_contended", contended.p50Ms());
-        result.put(name + "_p95_ms_contended", contended.p95Ms());
-        result.put(name + "_contended_vs_quiet_p95", Math.round(contended.p95Ms() / quiet.p95Ms() * 100) / 100.0);
+    private static void put(ObjectNode result, String name, ContentionBench.Comparison c) {
+        result.put(name + "_p50_ms_quiet", c.quiet().p50Ms());
+        result.put(name + "_p95_ms_quiet", c.quiet().p95Ms());
+        result.put(name + "_p50_ms_contended", c.contended().p50Ms());
+        result.put(name + "_p95_ms_contended", c.contended().p95Ms());
+        result.put(name + "_contended_vs_quiet_p95", Math.round(c.p95Ratio() * 100) / 100.0);
     }
 
     private static List<Path> heldOut(Path models, String lang) throws Exception {

@@ -38,12 +38,14 @@ class BenchCommandTest {
         assertTrue(json.get("drafter_tokens_per_s_flink").asDouble() > 0, json.toString());
         assertEquals(json.get("drafter_tokens_per_s_flink").asDouble() / json.get("drafter_tokens_per_s_edge_bare").asDouble(),
                 json.get("flink_vs_bare").asDouble(), 0.002);
-        for (String unit : new String[] {"contention_drafter_caption", "contention_verifier_1_threads_block"}) {
+        for (String unit : new String[] {"contention_drafter_caption", "contention_verifier_caption",
+                "contention_verifier_1_threads_block"}) {
             double quiet = json.get(unit + "_p95_ms_quiet").asDouble();
             double contended = json.get(unit + "_p95_ms_contended").asDouble();
             assertTrue(quiet > 0 && contended > 0, unit + ": " + json);
             assertEquals(contended / quiet, json.get(unit + "_contended_vs_quiet_p95").asDouble(), 0.01);
         }
+        assertEquals("PASSIVE", json.get("verifier_wait_policy").asText(), "the verifier's default: libgomp does not spin");
         assertEquals(json, new ObjectMapper().readTree(stdout.toString()));
     }
 }

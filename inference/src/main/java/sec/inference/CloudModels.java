@@ -2,6 +2,7 @@ package sec.inference;
 
 import java.nio.file.Path;
 import sec.inference.model.ModelManifest;
+import sec.inference.verifier.TorchThreads;
 import sec.inference.text.CaptionTokenizer;
 import sec.inference.verifier.Verifier;
 
@@ -27,7 +28,7 @@ public final class CloudModels implements AutoCloseable {
     }
 
     public static CloudModels load(ModelManifest manifest) {
-        return load(manifest, sec.inference.verifier.TorchThreads.DEFAULT);
+        return load(manifest, TorchThreads.DEFAULT);
     }
 
     /** With the verifier on {@code threads} libtorch intra-op threads (the JVM's budget, see TorchThreads). */
@@ -36,7 +37,17 @@ public final class CloudModels implements AutoCloseable {
     }
 
     public static CloudModels load(ModelManifest manifest, int threads) {
-        return CaptionTokenizer.loadWith(manifest, tokenizer -> new CloudModels(manifest, tokenizer, Verifier.load(manifest, threads)));
+        return load(manifest, threads, TorchThreads.WaitPolicy.PASSIVE);
+    }
+
+    /** With the verifier on {@code threads} intra-op threads whose idle waits follow {@code waitPolicy}. */
+    public static CloudModels load(Path dir, int threads, TorchThreads.WaitPolicy waitPolicy) {
+        return load(ModelManifest.load(dir), threads, waitPolicy);
+    }
+
+    public static CloudModels load(ModelManifest manifest, int threads, TorchThreads.WaitPolicy waitPolicy) {
+        return CaptionTokenizer.loadWith(manifest,
+                tokenizer -> new CloudModels(manifest, tokenizer, Verifier.load(manifest, threads, waitPolicy)));
     }
 
     public ModelManifest manifest() {

@@ -31,7 +31,17 @@ public final class EdgeModels implements AutoCloseable {
     }
 
     public static EdgeModels load(ModelManifest manifest) {
-        return CaptionTokenizer.loadWith(manifest, tokenizer -> new EdgeModels(manifest, tokenizer, Drafter.load(manifest, 1)));
+        return load(manifest, 1, false);
+    }
+
+    /** The bundle in {@code dir}, the drafter on {@code threads} ONNX Runtime threads (spinning or not). */
+    public static EdgeModels load(Path dir, int threads, boolean spinning) {
+        return load(ModelManifest.load(dir), threads, spinning);
+    }
+
+    public static EdgeModels load(ModelManifest manifest, int threads, boolean spinning) {
+        return CaptionTokenizer.loadWith(manifest,
+                tokenizer -> new EdgeModels(manifest, tokenizer, Drafter.load(manifest, threads, spinning)));
     }
 
     public ModelManifest manifest() {

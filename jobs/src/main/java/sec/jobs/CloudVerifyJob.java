@@ -32,10 +32,12 @@ public final class CloudVerifyJob {
     /**
      * Verifier settings: bundle, batching, async timeout and capacity, context expiry, and how many
      * requests of one utterance wait for its context (past it later ones are dropped; the edge's
-     * deadline commits its block unverified).
+     * deadline commits its block unverified), and libtorch's threads ({@code auto}: the node's cores
+     * divided by the TaskManager's slots) and OpenMP wait policy.
      */
     public record Config(String modelDir, sec.inference.decode.SpeculationConfig speculation, int maxBatch,
-            long maxWaitMs, long asyncTimeoutMs, int asyncCapacity, long contextTtlMs, int maxWaitingRequests, int threads)
+            long maxWaitMs, long asyncTimeoutMs, int asyncCapacity, long contextTtlMs, int maxWaitingRequests, int threads,
+            sec.inference.verifier.TorchThreads.WaitPolicy waitPolicy)
             implements java.io.Serializable {
         public static final int DEFAULT_MAX_BATCH = 16;
         public static final long DEFAULT_MAX_WAIT_MS = 5;
@@ -43,18 +45,27 @@ public final class CloudVerifyJob {
         public static final int DEFAULT_ASYNC_CAPACITY = 64;
         public static final long DEFAULT_CONTEXT_TTL_MS = 600_000;
         public static final int DEFAULT_MAX_WAITING_REQUESTS = 64;
-        public static final int DEFAULT_THREADS = sec.inference.verifier.TorchThreads.DEFAULT;
+        public static final int DEFAULT_THREADS = sec.inference.runtime.ThreadBudget.AUTO_THREADS;
+        public static final sec.inference.verifier.TorchThreads.WaitPolicy DEFAULT_WAIT_POLICY =
+                sec.inference.verifier.TorchThreads.WaitPolicy.PASSIVE;
 
         public Config {
-            if (maxBatch < 1 || asyncCapacity < 1 || maxWaitingRequests < 1 || threads < 1) {
+            if (maxBatch < 1 || asyncCapacity < 1 || maxWaitingRequests < 1 || threads < 0) {
                 throw new IllegalArgumentException("verifier.max-batch, verifier.async-capacity, verifier.max-waiting-requests"
-                        + " and verifier.threads must be >= 1, got " + maxBatch + ", " + asyncCapacity + ", "
+                        + " must be >= 1 and verifier.threads auto or >= 1, got " + maxBatch + ", " + asyncCapacity + ", "
                         + maxWaitingRequests + ", " + threads);
             }
             if (maxWaitMs < 0 || asyncTimeoutMs <= 0 || contextTtlMs <= 0) {
                 throw new IllegalArgumentException("verifier.max-wait-ms must be >= 0 and verifier.async-timeout-ms,"
                         + " verifier.context-ttl-ms > 0, got " + maxWaitMs + ", " + asyncTimeoutMs + ", " + contextTtlMs);
             }
+        }
+
+        /** With the default wait policy (passive). */
+        public Config(String modelDir, sec.inference.decode.SpeculationConfig speculation, int maxBatch, long maxWaitMs,
+                long asyncTimeoutMs, int asyncCapacity, long contextTtlMs, int maxWaitingRequests, int threads) {
+            this(modelDir, speculation, maxBatch, maxWaitMs, asyncTimeoutMs, asyncCapacity, contextTtlMs, maxWaitingRequests,
+                    threads, DEFAULT_WAIT_POLICY);
         }
     }
 
@@ -73,7 +84,7 @@ public final class CloudVerifyJob {
                 .name("cloud-rollouts").uid("cloud-rollouts");
         var out = AsyncDataStream.orderedWait(tasks,
                         new VerifierFunction(new VerifierConfig(c.modelDir(), c.speculation(), c.maxBatch(), c.maxWaitMs(),
-                                4 * c.asyncCapacity(), c.threads())),
+                                4 * c.asyncCapacity(), c.threads(), c.waitPolicy())),
                         c.asyncTimeoutMs(), TimeUnit.MILLISECONDS, c.asyncCapacity())
                 .name("verifier").uid("verifier")
                 .process(new CloudOutput.Split()).name("verdicts-and-status").uid("verdicts-and-status");

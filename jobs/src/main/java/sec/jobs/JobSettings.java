@@ -15,6 +15,8 @@ import sec.connectors.KafkaSettings;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.decode.credit.CreditConfig;
 import sec.inference.decode.credit.CreditTable;
+import sec.inference.runtime.ThreadBudget;
+import sec.inference.verifier.TorchThreads;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 
@@ -60,6 +62,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("drafter.batch-calls", String.valueOf(dr.batchCalls()));
         k.put("drafter.batch-delay-ms", String.valueOf(dr.batchDelayMs()));
         k.put("drafter.call-idle-ttl-ms", String.valueOf(dr.callIdleTtlMs()));
+        k.put("drafter.threads", ThreadBudget.format(dr.threads()));
+        k.put("drafter.spinning", String.valueOf(dr.spinning()));
         k.put("speculation.acceptance", d.acceptance().name().toLowerCase());
         k.put("speculation.rank-k", String.valueOf(d.rankK()));
         k.put("speculation.tau", String.valueOf(d.tau()));
@@ -76,7 +80,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("verifier.async-capacity", String.valueOf(CloudVerifyJob.Config.DEFAULT_ASYNC_CAPACITY));
         k.put("verifier.context-ttl-ms", String.valueOf(CloudVerifyJob.Config.DEFAULT_CONTEXT_TTL_MS));
         k.put("verifier.max-waiting-requests", String.valueOf(CloudVerifyJob.Config.DEFAULT_MAX_WAITING_REQUESTS));
-        k.put("verifier.threads", String.valueOf(CloudVerifyJob.Config.DEFAULT_THREADS));
+        k.put("verifier.threads", ThreadBudget.format(CloudVerifyJob.Config.DEFAULT_THREADS));
+        k.put("verifier.wait-policy", CloudVerifyJob.Config.DEFAULT_WAIT_POLICY.name().toLowerCase());
         k.put("alerts.rules", sec.operators.AlertRule.DEFAULTS);
         return java.util.Collections.unmodifiableMap(k);
     }
@@ -131,10 +136,13 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 v.str("segmenter.default-language"), kafka.topics().frames());
         DrafterConfig drafter = new DrafterConfig(models, speculation, v.lng("drafter.verdict-deadline-ms"),
                 v.bool("drafter.partial-captions"), v.bool("drafter.kv-cache.checkpoint"), v.integer("drafter.max-open-utterances"),
-                v.integer("drafter.batch-calls"), v.lng("drafter.batch-delay-ms"), v.lng("drafter.call-idle-ttl-ms"));
+                v.integer("drafter.batch-calls"), v.lng("drafter.batch-delay-ms"), v.lng("drafter.call-idle-ttl-ms"),
+                ThreadBudget.parse("drafter.threads", v.str("drafter.threads")), v.bool("drafter.spinning"));
         CloudVerifyJob.Config verifier = new CloudVerifyJob.Config(models, speculation, v.integer("verifier.max-batch"),
                 v.lng("verifier.max-wait-ms"), v.lng("verifier.async-timeout-ms"), v.integer("verifier.async-capacity"),
-                v.lng("verifier.context-ttl-ms"), v.integer("verifier.max-waiting-requests"), v.integer("verifier.threads"));
+                v.lng("verifier.context-ttl-ms"), v.integer("verifier.max-waiting-requests"),
+                ThreadBudget.parse("verifier.threads", v.str("verifier.threads")),
+                TorchThreads.WaitPolicy.parse("verifier.wait-policy", v.str("verifier.wait-policy")));
         return new JobSettings(kafka, models, v.integer("parallelism"), v.lng("checkpoint.interval-ms"), segmenter, drafter, verifier,
                 sec.operators.AlertRule.parse(v.str("alerts.rules")));
     }

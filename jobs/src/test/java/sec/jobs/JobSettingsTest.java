@@ -104,6 +104,25 @@ class JobSettingsTest {
     }
 
     @Test
+    void threadBudgetsAreAutoOrACountAndAWaitPolicy() {
+        Map<String, String> base = Map.of("kafka.bootstrap-servers", "b:9092", "models.dir", "m");
+        JobSettings d = JobSettings.of(base);
+        assertEquals(sec.inference.runtime.ThreadBudget.AUTO_THREADS, d.verifier().threads(), "verifier.threads defaults to auto");
+        assertEquals(sec.inference.verifier.TorchThreads.WaitPolicy.PASSIVE, d.verifier().waitPolicy());
+        assertEquals(1, d.drafter().threads());
+        assertEquals(false, d.drafter().spinning());
+        JobSettings set = JobSettings.of(with(with(with(base, "verifier.threads", "3"), "verifier.wait-policy", "active"),
+                "drafter.threads", "auto"));
+        assertEquals(3, set.verifier().threads());
+        assertEquals(sec.inference.verifier.TorchThreads.WaitPolicy.ACTIVE, set.verifier().waitPolicy());
+        assertEquals(sec.inference.runtime.ThreadBudget.AUTO_THREADS, set.drafter().threads());
+        var zero = assertThrows(IllegalArgumentException.class, () -> JobSettings.of(with(base, "verifier.threads", "0")));
+        assertEquals("verifier.threads must be 'auto' or a thread count >= 1, got '0'", zero.getMessage());
+        var policy = assertThrows(IllegalArgumentException.class, () -> JobSettings.of(with(base, "verifier.wait-policy", "spin")));
+        assertEquals("verifier.wait-policy must be passive or active, got 'spin'", policy.getMessage());
+    }
+
+    @Test
     void settingsTravelAsProgramArgumentsUnchanged() {
         Map<String, String> given = Map.of("kafka.bootstrap-servers", "b:9092", "models.dir", "m", "kafka.client.acks", "all",
                 "segmenter.max-calls-per-subtask", "50");

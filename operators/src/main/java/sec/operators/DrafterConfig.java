@@ -2,6 +2,7 @@ package sec.operators;
 
 import java.io.Serializable;
 import sec.inference.decode.SpeculationConfig;
+import sec.inference.runtime.ThreadBudget;
 
 /**
  * Settings of the {@link SpeculativeDrafter} operator: the model bundle (a directory every TaskManager can
@@ -15,15 +16,19 @@ import sec.inference.decode.SpeculationConfig;
  * and how many calls' blocks it drafts together ({@code drafter.batch-calls};
  * 1: each call at once) and how long it holds a call for a fuller batch ({@code drafter.batch-delay-ms}),
  * and how long a quiet call's credit-inertia state and speaker baselines are kept
- * ({@code drafter.call-idle-ttl-ms}; a call's end is not signalled, so they go when it has been quiet this long).
+ * ({@code drafter.call-idle-ttl-ms}; a call's end is not signalled, so they go when it has been quiet this long),
+ * and ONNX Runtime's intra-op threads per drafter subtask ({@code drafter.threads}; {@link ThreadBudget#AUTO_THREADS}:
+ * the node's cores divided by the TaskManager's slots; one runs on the task's own thread) and whether idle
+ * ones spin ({@code drafter.spinning}).
  */
 public record DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs,
         boolean partialCaptions, boolean checkpointKvCache, int maxOpenUtterances, int batchCalls, long batchDelayMs,
-        long callIdleTtlMs) implements Serializable {
+        long callIdleTtlMs, int threads, boolean spinning) implements Serializable {
     public static final int DEFAULT_MAX_OPEN_UTTERANCES = 32;
     public static final int DEFAULT_BATCH_CALLS = 16;
     public static final long DEFAULT_BATCH_DELAY_MS = 5;
     public static final long DEFAULT_CALL_IDLE_TTL_MS = 30 * 60_000;
+    public static final int DEFAULT_THREADS = 1;
 
     public DrafterConfig {
         if (verdictDeadlineMs <= 0) {
@@ -41,6 +46,16 @@ public record DrafterConfig(String modelDir, SpeculationConfig speculation, long
         if (callIdleTtlMs <= 0) {
             throw new IllegalArgumentException("drafter.call-idle-ttl-ms must be > 0, got " + callIdleTtlMs);
         }
+        if (threads < 0) {
+            throw new IllegalArgumentException("drafter.threads must be auto or >= 1, got " + threads);
+        }
+    }
+
+    /** On one thread that does not spin. */
+    public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
+            boolean checkpointKvCache, int maxOpenUtterances, int batchCalls, long batchDelayMs, long callIdleTtlMs) {
+        this(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache, maxOpenUtterances, batchCalls,
+                batchDelayMs, callIdleTtlMs, DEFAULT_THREADS, false);
     }
 
     public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
@@ -52,7 +67,7 @@ public record DrafterConfig(String modelDir, SpeculationConfig speculation, long
     /** The same settings with calls drafted together in batches of up to {@code calls}, held at most {@code delayMs}. */
     public DrafterConfig withBatch(int calls, long delayMs) {
         return new DrafterConfig(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache,
-                maxOpenUtterances, calls, delayMs, callIdleTtlMs);
+                maxOpenUtterances, calls, delayMs, callIdleTtlMs, threads, spinning);
     }
 
     public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,

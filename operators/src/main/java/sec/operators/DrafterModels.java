@@ -23,9 +23,14 @@ final class DrafterModels implements AutoCloseable {
     private final Map<String, DrafterRecords> records = new HashMap<>();
 
     DrafterModels(Path configured, java.util.function.LongSupplier clock) {
-        EdgeModels first = EdgeModels.load(configured);
+        this(configured, 1, false, clock);
+    }
+
+    /** Every version's drafter on {@code threads} ONNX Runtime threads, spinning or not. */
+    DrafterModels(Path configured, int threads, boolean spinning, java.util.function.LongSupplier clock) {
+        EdgeModels first = EdgeModels.load(configured, threads, spinning);
         initial = first.manifest().name();
-        versions = new BundleVersions<>(initial, first, EdgeModels::load, UNUSED_VERSION_MS, clock);
+        versions = new BundleVersions<>(initial, first, dir -> EdgeModels.load(dir, threads, spinning), UNUSED_VERSION_MS, clock);
     }
 
     /** The version a new utterance of this call starts on. */

@@ -25,6 +25,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import sec.inference.decode.BatchedDrafting;
 import sec.inference.decode.SpeculativeDecoder;
+import sec.inference.runtime.ThreadBudget;
 import sec.schemas.AcousticContext;
 import sec.schemas.EmotionCaption;
 import sec.schemas.ModelRollout;
@@ -96,7 +97,8 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
     @Override
     public void open() throws Exception {
         super.open();
-        models = new DrafterModels(Path.of(config.modelDir()), System::currentTimeMillis);
+        int threads = ThreadBudget.resolve(config.threads(), ThreadBudget.cores(), TaskSlots.of(getRuntimeContext()));
+        models = new DrafterModels(Path.of(config.modelDir()), threads, config.spinning(), System::currentTimeMillis);
         undelivered = new ArrayList<>();
         known.forEach(r -> models.offer(RolloutLog.toVersions(r)));
         if (!known.isEmpty()) {
@@ -104,6 +106,7 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
             refreshModels();
         }
         metrics = new DrafterMetrics(getMetricGroup());
+        getMetricGroup().gauge("drafterThreads", (Gauge<Integer>) () -> threads);
         getMetricGroup().gauge("modelVersionsHeld", (Gauge<Integer>) () -> models.held().size());
         deadlines = getInternalTimerService("user-timers", VoidNamespaceSerializer.INSTANCE, this);
         calls = new CallDrafting(config, models, getKeyedStateStore(), metrics, new Outputs());

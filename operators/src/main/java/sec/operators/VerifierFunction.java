@@ -17,6 +17,8 @@ import sec.inference.decode.Decision;
 import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.BundleVersions;
+import sec.inference.runtime.ThreadBudget;
+import sec.inference.verifier.TorchThreads;
 import sec.schemas.ModelSide;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
@@ -70,9 +72,11 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         batchSize = metrics.histogram("verifierBatchSize", new DescriptiveStatisticsHistogram(1000));
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        CloudModels initial = CloudModels.load(Path.of(config.modelDir()), config.threads());
+        int threads = ThreadBudget.resolve(config.threads(), ThreadBudget.cores(), TaskSlots.of(getRuntimeContext()));
+        CloudModels initial = CloudModels.load(Path.of(config.modelDir()), threads, config.waitPolicy());
         versions = new BundleVersions<>(initial.manifest().name(), serve(initial),
-                dir -> serve(CloudModels.load(dir, config.threads())), UNUSED_VERSION_MS, System::currentTimeMillis);
+                dir -> serve(CloudModels.load(dir, threads, config.waitPolicy())), UNUSED_VERSION_MS, System::currentTimeMillis);
+        metrics.gauge("verifierThreads", (Gauge<Integer>) TorchThreads::intraOp);
         incompatible = metrics.counter("requestsIncompatible");
         rejected = metrics.counter("rolloutsRejected");
         metrics.gauge("verifierQueueDepth", (Gauge<Integer>) this::peakQueueDepth);

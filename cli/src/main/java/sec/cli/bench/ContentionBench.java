@@ -5,9 +5,11 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A workload's latency alone and on a shared node: the same unit of work (a caption drafted, a block
- * verified) repeated, first on a quiet machine, then beside busy threads the bench starts and stops
- * itself, so that twice as many threads want to run as there are cores (the workload's own counted).
+ * A workload's latency alone and on a shared node: the same unit of work (a caption drafted, a
+ * caption verified) repeated on a quiet machine and beside busy threads the bench starts and stops
+ * itself, so that twice as many threads want to run as there are cores (the workload's own
+ * counted). Quiet and contended windows alternate, so that a shared machine's own drift (another
+ * tenant, a slower minute) falls on both sides of the ratio alike.
  */
 public final class ContentionBench {
     private ContentionBench() {}
@@ -15,42 +17,82 @@ public final class ContentionBench {
     /** Per unit of work, in milliseconds. */
     public record Latency(double p50Ms, double p95Ms, int n) {}
 
-    /** {@code work} repeated for {@code seconds} (after one warm-up run). */
-    public static Latency quiet(Runnable work, double seconds) {
-        work.run();
-        List<Long> ns = new ArrayList<>();
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (System.nanoTime() < end) {
-            long t0 = System.nanoTime();
-            work.run();
-            ns.add(System.nanoTime() - t0);
+    /** Both sides of one measurement. */
+    public record Comparison(Latency quiet, Latency contended) {
+        public double p95Ratio() {
+            return contended.p95Ms() / quiet.p95Ms();
         }
-        ns.sort(null);
-        return new Latency(ms(ns.get(ns.size() / 2)), ms(ns.get((int) Math.ceil(ns.size() * 0.95) - 1)), ns.size());
     }
 
-    /** As {@link #quiet}, beside {@code 2 × cores − workloadThreads} busy threads. */
-    public static Latency contended(Runnable work, double seconds, int workloadThreads) {
+    /** Quiet and contended windows alternate this many times. */
+    static final int ROUNDS = 6;
+    /** Units measured at least on each side, however long they take, so that a p95 is not just the slowest of a few. */
+    static final int MIN_UNITS = 40;
+
+    /**
+     * {@code work} for about {@code seconds} on each side (and at least {@link #MIN_UNITS} units),
+     * in {@link #ROUNDS} alternating windows, after one warm-up run; the contended windows beside
+     * {@code 2 × cores − workloadThreads} busy threads.
+     */
+    public static Comparison compare(Runnable work, double seconds, int workloadThreads) {
         int hogs = Math.max(1, 2 * Runtime.getRuntime().availableProcessors() - workloadThreads);
-        AtomicBoolean stop = new AtomicBoolean();
-        List<Thread> threads = new ArrayList<>();
-        for (int i = 0; i < hogs; i++) {
-            Thread t = new Thread(() -> spin(stop), "cpu-hog-" + i);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
+        work.run();
+        List<Long> quiet = new ArrayList<>();
+        List<Long> contended = new ArrayList<>();
+        long window = (long) (seconds * 1e9 / ROUNDS);
+        for (int round = 0; round < ROUNDS || quiet.size() < MIN_UNITS || contended.size() < MIN_UNITS; round++) {
+            measure(work, window, round < ROUNDS ? 0 : MIN_UNITS - quiet.size(), quiet);
+            try (Hogs busy = new Hogs(hogs)) {
+                measure(work, window, round < ROUNDS ? 0 : MIN_UNITS - contended.size(), contended);
+            }
         }
-        try {
-            return quiet(work, seconds);
-        } finally {
+        return new Comparison(latency(quiet), latency(contended));
+    }
+
+    /** Runs {@code work} for {@code ns} and at least {@code minUnits} times, adding each duration to {@code into}. */
+    private static void measure(Runnable work, long ns, int minUnits, List<Long> into) {
+        long end = System.nanoTime() + ns;
+        int n = 0;
+        while (System.nanoTime() < end || n < minUnits) {
+            long t0 = System.nanoTime();
+            work.run();
+            into.add(System.nanoTime() - t0);
+            n++;
+        }
+    }
+
+    private static Latency latency(List<Long> ns) {
+        List<Long> sorted = new ArrayList<>(ns);
+        sorted.sort(null);
+        return new Latency(ms(sorted.get(sorted.size() / 2)), ms(sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1)),
+                sorted.size());
+    }
+
+    /** Busy threads, stopped and joined on close. */
+    private static final class Hogs implements AutoCloseable {
+        private final AtomicBoolean stop = new AtomicBoolean();
+        private final List<Thread> threads = new ArrayList<>();
+
+        Hogs(int n) {
+            for (int i = 0; i < n; i++) {
+                Thread t = new Thread(() -> spin(stop), "cpu-hog-" + i);
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+        }
+
+        @Override
+        public void close() {
             stop.set(true);
-            threads.forEach(t -> {
+            for (Thread t : threads) {
                 try {
                     t.join();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                    return;
                 }
-            });
+            }
         }
     }
 

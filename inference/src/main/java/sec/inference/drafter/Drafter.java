@@ -49,7 +49,7 @@ public final class Drafter implements AutoCloseable {
     private final boolean prosodyInputs;
     private final java.util.Set<Long> emotionTokens;
 
-    private Drafter(ModelManifest manifest, int threads) {
+    private Drafter(ModelManifest manifest, int threads, boolean spinning) {
         this.spec = manifest.drafter();
         this.vocabSize = manifest.vocabSize();
         this.contextDim = manifest.contextDim();
@@ -61,16 +61,16 @@ public final class Drafter implements AutoCloseable {
         this.emotionTokens = manifest.emotionTokens();
         Set<String> audioInputs = prosodyInputs ? Set.of(LOG_MEL, PITCH, PROSODY) : Set.of(LOG_MEL);
         try {
-            enc = open(spec.encoder(), threads, audioInputs, Set.of("encoder_states"));
-            ctx = open(spec.context(), threads, audioInputs, Set.of("context"));
-            cross = open(spec.crossKv(), threads, Set.of("encoder_states"), Set.copyOf(spec.crossInputs()));
+            enc = open(spec.encoder(), threads, spinning, audioInputs, Set.of("encoder_states"));
+            ctx = open(spec.context(), threads, spinning, audioInputs, Set.of("context"));
+            cross = open(spec.crossKv(), threads, spinning, Set.of("encoder_states"), Set.copyOf(spec.crossInputs()));
             Set<String> decoderInputs = new java.util.HashSet<>(
                     List.of("input_ids", "position_ids", "encoder_mask", "self_mask"));
             decoderInputs.addAll(spec.crossInputs());
             decoderInputs.addAll(spec.pastInputs());
             Set<String> decoderOutputs = new java.util.HashSet<>(spec.presentOutputs());
             decoderOutputs.add("logits");
-            dec = open(spec.decoder(), threads, decoderInputs, decoderOutputs);
+            dec = open(spec.decoder(), threads, spinning, decoderInputs, decoderOutputs);
             lastDim(spec.encoder(), enc.getInputInfo().get(LOG_MEL), manifest.mel().nMels(), "mel bins");
             if (prosodyInputs) {
                 lastDim(spec.encoder(), enc.getInputInfo().get(PROSODY), ProsodyFeatures.DIM, "prosody values");
@@ -112,16 +112,30 @@ public final class Drafter implements AutoCloseable {
         return spec;
     }
 
-    /** Loads the four ONNX files named by the manifest, each with {@code threads} intra-op threads. */
+    /** Loads the four ONNX files named by the manifest, each with {@code threads} intra-op threads that never spin. */
     public static Drafter load(ModelManifest manifest, int threads) {
-        return new Drafter(manifest, threads);
+        return load(manifest, threads, false);
     }
 
-    private OrtSession open(Path file, int threads, Set<String> inputs, Set<String> outputs) {
+    /**
+     * As {@link #load(ModelManifest, int)}; {@code spinning}: idle intra-op threads busy-wait for
+     * the next run (ONNX Runtime's default, a little faster on cores the drafter owns, cores burnt
+     * on a node it shares). One thread runs on the caller's and has nothing to spin.
+     */
+    public static Drafter load(ModelManifest manifest, int threads, boolean spinning) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("drafter threads must be >= 1, got " + threads);
+        }
+        return new Drafter(manifest, threads, spinning);
+    }
+
+    private OrtSession open(Path file, int threads, boolean spinning, Set<String> inputs, Set<String> outputs) {
         OrtSession session;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(threads);
             opts.setInterOpNumThreads(1);
+            opts.addConfigEntry("session.intra_op.allow_spinning", spinning ? "1" : "0");
+            opts.addConfigEntry("session.inter_op.allow_spinning", spinning ? "1" : "0");
             session = env.createSession(file.toString(), opts);
         } catch (OrtException e) {
             throw new ModelException(file + ": ONNX Runtime cannot load it (" + e.getMessage() + ")", e);

@@ -2,29 +2,74 @@ package sec.inference.verifier;
 
 import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * libtorch's CPU thread budget, which is one per JVM (a TaskManager's every verifier shares it):
- * intra-op threads per forward pass, one inter-op thread. libtorch's own default is a thread per
- * core with spinning waits, which collapses when the node is shared (the verifier went 19–46×
- * slower beside a second workload on two cores); a budget of one per verifier subtask keeps a
- * node's slots from asking for more cores than it has.
+ * intra-op threads per forward pass, one inter-op thread, and how idle OpenMP threads wait.
+ * libtorch's own default is a thread per core with spinning waits, which collapses when the node
+ * is shared (the verifier went 19–46× slower beside a second workload on two cores).
  */
 public final class TorchThreads {
+    private static final Logger LOG = LoggerFactory.getLogger(TorchThreads.class);
     /** One intra-op thread: a slot's share of a node with as many slots as cores. */
     public static final int DEFAULT = 1;
 
+    /**
+     * How libgomp's idle threads wait for the next parallel region: {@code PASSIVE} sleeps at once
+     * (no core burnt between forward passes, the right thing on a shared node), {@code ACTIVE}
+     * spins (a little faster on a node the verifier owns, a collapse on one it does not).
+     */
+    public enum WaitPolicy {
+        PASSIVE,
+        ACTIVE;
+
+        public static WaitPolicy parse(String key, String value) {
+            try {
+                return valueOf(value.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + " must be passive or active, got '" + value + "'");
+            }
+        }
+    }
+
+    private static final String POLICY_VARIABLE = "OMP_WAIT_POLICY";
+    private static boolean configured;
+
     private TorchThreads() {}
 
-    /** Sets the budget: inter-op before the engine starts (it can be set only then), intra-op now. */
-    public static synchronized void apply(int intraOp) {
+    /** {@link #apply(int, WaitPolicy)} with passive waits. */
+    public static void apply(int intraOp) {
+        apply(intraOp, WaitPolicy.PASSIVE);
+    }
+
+    /**
+     * Sets the budget. The inter-op threads and the wait policy can only be set before the engine
+     * starts (libgomp reads its environment when it is loaded), so the first call in a JVM decides
+     * them; an {@code OMP_WAIT_POLICY} already in the environment wins over {@code policy}. The
+     * intra-op threads are set on every call.
+     */
+    public static synchronized void apply(int intraOp, WaitPolicy policy) {
         if (intraOp < 1) {
             throw new IllegalArgumentException("verifier threads must be >= 1, got " + intraOp);
         }
-        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        if (!configured) {
+            configured = true;
+            if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+                System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+            }
+            String inherited = C.LIB.getenv(POLICY_VARIABLE);
+            if (inherited == null) {
+                C.LIB.setenv(POLICY_VARIABLE, policy.name(), 0);
+            }
+            LOG.info("libtorch: {} intra-op threads, 1 inter-op, OpenMP wait policy {}", intraOp,
+                    inherited == null ? policy : inherited + " (from the environment)");
         }
-        Engine.getEngine("PyTorch"); // starts with the inter-op property above when it has not yet
+        Engine.getEngine("PyTorch"); // starts with the settings above when it has not yet
         JniUtils.setNumThreads(intraOp); // also when the engine started before, for another verifier
     }
 
@@ -32,5 +77,20 @@ public final class TorchThreads {
     public static int intraOp() {
         Engine.getEngine("PyTorch");
         return JniUtils.getNumThreads();
+    }
+
+    /** The wait policy libgomp was given (what the environment holds now). */
+    public static String waitPolicy() {
+        String v = C.LIB.getenv(POLICY_VARIABLE);
+        return v == null ? "unset (libgomp spins)" : v;
+    }
+
+    /** The C library's environment, which libgomp reads (Java's System.getenv is a copy taken at start). */
+    interface C extends Library {
+        C LIB = Native.load("c", C.class);
+
+        String getenv(String name);
+
+        int setenv(String name, String value, int overwrite);
     }
 }

@@ -57,12 +57,17 @@ public final class Verifier implements AutoCloseable {
      * libtorch at {@code threads} intra-op threads (a setting of the whole JVM: {@link TorchThreads}).
      */
     public static Verifier load(ModelManifest manifest, int threads) {
+        return load(manifest, threads, TorchThreads.WaitPolicy.PASSIVE);
+    }
+
+    /** As {@link #load(ModelManifest, int)}, with how libtorch's idle threads wait (decided by the JVM's first verifier). */
+    public static Verifier load(ModelManifest manifest, int threads, TorchThreads.WaitPolicy waitPolicy) {
         Path file = manifest.verifierFile();
         if (!Files.isRegularFile(file)) {
             throw new ModelException(file + ": verifier model not found");
         }
         System.setProperty("ai.djl.offline", "true");
-        TorchThreads.apply(threads);
+        TorchThreads.apply(threads, waitPolicy);
         Device device = Engine.getEngine("PyTorch").getGpuCount() > 0 ? Device.gpu() : Device.cpu();
         Criteria<NDList, NDList> criteria = Criteria.builder()
                 .setTypes(NDList.class, NDList.class)
