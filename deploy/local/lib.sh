@@ -76,6 +76,7 @@ taskmanager.memory.managed.size: 0m
 taskmanager.numberOfTaskSlots: 2
 parallelism.default: 1
 execution.checkpointing.storage: filesystem
+execution.buffer-timeout.interval: 5 ms
 execution.checkpointing.dir: file://$dir/data/checkpoints
 restart-strategy.type: fixed-delay
 restart-strategy.fixed-delay.attempts: 1000
