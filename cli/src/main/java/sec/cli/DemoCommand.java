@@ -35,7 +35,6 @@ import sec.connectors.TopicAdmin;
 import sec.inference.FeatureExtractor;
 import sec.inference.audio.ChannelSegmenter;
 import sec.inference.model.ModelManifest;
-import sec.inference.runtime.ThreadBudget;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
@@ -184,9 +183,8 @@ public final class DemoCommand implements Callable<Integer> {
             keys.put("models.dir", bundle);
             keys.put("drafter.kv-cache.checkpoint", String.valueOf(kvCacheCheckpoint));
             keys.put("drafter.batch-calls", String.valueOf(batchCalls));
-            // both jobs run in one slot here, so verifier.threads' auto (the cores / the slots) would give the
-            // verifier every core beside a busy drafter: the two get half the cores each
-            keys.put("verifier.threads", String.valueOf(ThreadBudget.perSlot(ThreadBudget.cores(), 2)));
+            // verifier.threads stays auto: both jobs share the one slot, so the verifier may use every core; its idle
+            // threads sleep (passive waits), and at 96 calls 2 threads beat 1 in both back-to-back pairs (PERFORMANCE.md)
             keys.putAll(speculation.settings());
             JobSettings jobs = JobSettings.of(keys);
             long outageFrom = System.currentTimeMillis() + faults.outageStart().toMillis();

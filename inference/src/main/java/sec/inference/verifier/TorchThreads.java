@@ -62,12 +62,16 @@ public final class TorchThreads {
             if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
                 System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
             }
-            String inherited = C.LIB.getenv(POLICY_VARIABLE);
-            if (inherited == null) {
-                C.LIB.setenv(POLICY_VARIABLE, policy.name(), 0);
+            try {
+                String inherited = C.LIB.getenv(POLICY_VARIABLE);
+                if (inherited == null) {
+                    C.LIB.setenv(POLICY_VARIABLE, policy.name(), 0);
+                }
+                LOG.info("libtorch: {} intra-op threads, 1 inter-op, OpenMP wait policy {}", intraOp,
+                        inherited == null ? policy : inherited + " (from the environment)");
+            } catch (LinkageError | RuntimeException e) { // a C library without setenv: libgomp keeps its default
+                LOG.warn("cannot set {} for libtorch ({}); set it in the environment", POLICY_VARIABLE, e.toString());
             }
-            LOG.info("libtorch: {} intra-op threads, 1 inter-op, OpenMP wait policy {}", intraOp,
-                    inherited == null ? policy : inherited + " (from the environment)");
         }
         Engine.getEngine("PyTorch"); // starts with the settings above when it has not yet
         JniUtils.setNumThreads(intraOp); // also when the engine started before, for another verifier
@@ -81,8 +85,12 @@ public final class TorchThreads {
 
     /** The wait policy libgomp was given (what the environment holds now). */
     public static String waitPolicy() {
-        String v = C.LIB.getenv(POLICY_VARIABLE);
-        return v == null ? "unset (libgomp spins)" : v;
+        try {
+            String v = C.LIB.getenv(POLICY_VARIABLE);
+            return v == null ? "unset (libgomp spins)" : v;
+        } catch (LinkageError | RuntimeException e) {
+            return "unknown (" + e + ")";
+        }
     }
 
     /** The C library's environment, which libgomp reads (Java's System.getenv is a copy taken at start). */
