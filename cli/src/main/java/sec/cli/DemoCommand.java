@@ -92,8 +92,6 @@ public final class DemoCommand implements Callable<Integer> {
     String inject;
 
     private final Map<String, List<DemoSummary.Turn>> scripts = new HashMap<>();
-    /** How many distinct bundled calls the streamed ones are copies of. */
-    private int bundledCalls;
     /** Flink's network buffer timeout here and in deploy/local (Flink's default is 100 ms). */
     static final long BUFFER_TIMEOUT_MS = 5;
 
@@ -140,14 +138,15 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path models = SecCli.modelsDir();
-        List<List<AudioFrame>> streams = loadCalls(models.resolve("calls"));
+        Calls loaded = loadCalls(models.resolve("calls"));
+        List<List<AudioFrame>> streams = loaded.streams();
         // every segment the endpointer will cut gets a caption, but those that are not speech
         FeatureExtractor gate = FeatureExtractor.of(ModelManifest.load(bundleDir != null ? bundleDir : models.resolve("bundled")));
         int expected = 0;
         Map<Integer, Integer> perBundledCall = new HashMap<>(); // copies of a bundled call cut alike
         for (int i = 0; i < streams.size(); i++) {
             List<AudioFrame> frames = streams.get(i);
-            expected += perBundledCall.computeIfAbsent(i % bundledCalls, k -> speechSegments(gate, frames));
+            expected += perBundledCall.computeIfAbsent(i % loaded.distinct(), k -> speechSegments(gate, frames));
         }
         FaultInjection faults = inject == null ? FaultInjection.NONE : FaultInjection.parse(inject);
         int frameCount = streams.stream().mapToInt(List::size).sum();
@@ -284,7 +283,10 @@ public final class DemoCommand implements Callable<Integer> {
         return SegmenterConfig.defaults(); // what JobSettings' segmenter.* defaults are made of
     }
 
-    private List<List<AudioFrame>> loadCalls(Path dir) throws Exception {
+    /** The streamed calls: stream i is a copy of bundled call {@code i % distinct}. */
+    private record Calls(List<List<AudioFrame>> streams, int distinct) {}
+
+    private Calls loadCalls(Path dir) throws Exception {
         List<JsonNode> bundled = new ArrayList<>();
         ObjectMapper m = new ObjectMapper();
         for (String line : Files.readAllLines(dir.resolve("calls.jsonl"))) {
@@ -296,7 +298,6 @@ public final class DemoCommand implements Callable<Integer> {
         if (bundled.isEmpty()) {
             throw new IllegalArgumentException("--lang must be en, zh or both, got '" + lang + "'");
         }
-        bundledCalls = bundled.size();
         List<List<AudioFrame>> out = new ArrayList<>();
         for (int i = 0; i < calls; i++) {
             JsonNode n = bundled.get(i % bundled.size());
@@ -307,7 +308,7 @@ public final class DemoCommand implements Callable<Integer> {
                     t.get("start_ms").asLong(), t.get("end_ms").asLong(), t.get("emotion").asText())));
             scripts.put(id, turns);
         }
-        return out;
+        return new Calls(out, bundled.size());
     }
 
     /** All calls at once, frame step by frame step: in real time unless --fast. */

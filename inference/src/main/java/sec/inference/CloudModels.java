@@ -28,19 +28,13 @@ public final class CloudModels implements AutoCloseable {
     }
 
     public static CloudModels load(ModelManifest manifest) {
-        return load(manifest, TorchThreads.DEFAULT);
+        return load(manifest, TorchThreads.DEFAULT, TorchThreads.WaitPolicy.PASSIVE);
     }
 
-    /** With the verifier on {@code threads} libtorch intra-op threads (the JVM's budget, see TorchThreads). */
-    public static CloudModels load(Path dir, int threads) {
-        return load(ModelManifest.load(dir), threads);
-    }
-
-    public static CloudModels load(ModelManifest manifest, int threads) {
-        return load(manifest, threads, TorchThreads.WaitPolicy.PASSIVE);
-    }
-
-    /** With the verifier on {@code threads} intra-op threads whose idle waits follow {@code waitPolicy}. */
+    /**
+     * With the verifier on {@code threads} libtorch intra-op threads (the JVM's budget, see
+     * TorchThreads) whose idle waits follow {@code waitPolicy}.
+     */
     public static CloudModels load(Path dir, int threads, TorchThreads.WaitPolicy waitPolicy) {
         return load(ModelManifest.load(dir), threads, waitPolicy);
     }

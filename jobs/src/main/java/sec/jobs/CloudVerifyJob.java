@@ -60,13 +60,6 @@ public final class CloudVerifyJob {
                         + " verifier.context-ttl-ms > 0, got " + maxWaitMs + ", " + asyncTimeoutMs + ", " + contextTtlMs);
             }
         }
-
-        /** With the default wait policy (passive). */
-        public Config(String modelDir, sec.inference.decode.SpeculationConfig speculation, int maxBatch, long maxWaitMs,
-                long asyncTimeoutMs, int asyncCapacity, long contextTtlMs, int maxWaitingRequests, int threads) {
-            this(modelDir, speculation, maxBatch, maxWaitMs, asyncTimeoutMs, asyncCapacity, contextTtlMs, maxWaitingRequests,
-                    threads, DEFAULT_WAIT_POLICY);
-        }
     }
 
     /**

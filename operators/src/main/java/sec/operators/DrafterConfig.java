@@ -51,17 +51,11 @@ public record DrafterConfig(String modelDir, SpeculationConfig speculation, long
         }
     }
 
-    /** On one thread that does not spin. */
-    public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
-            boolean checkpointKvCache, int maxOpenUtterances, int batchCalls, long batchDelayMs, long callIdleTtlMs) {
-        this(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache, maxOpenUtterances, batchCalls,
-                batchDelayMs, callIdleTtlMs, DEFAULT_THREADS, false);
-    }
-
+    /** The default batching and call TTL, on one ONNX Runtime thread that does not spin. */
     public DrafterConfig(String modelDir, SpeculationConfig speculation, long verdictDeadlineMs, boolean partialCaptions,
             boolean checkpointKvCache, int maxOpenUtterances) {
         this(modelDir, speculation, verdictDeadlineMs, partialCaptions, checkpointKvCache, maxOpenUtterances,
-                DEFAULT_BATCH_CALLS, DEFAULT_BATCH_DELAY_MS, DEFAULT_CALL_IDLE_TTL_MS);
+                DEFAULT_BATCH_CALLS, DEFAULT_BATCH_DELAY_MS, DEFAULT_CALL_IDLE_TTL_MS, DEFAULT_THREADS, false);
     }
 
     /** The same settings with calls drafted together in batches of up to {@code calls}, held at most {@code delayMs}. */

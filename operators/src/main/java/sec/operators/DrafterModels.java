@@ -22,10 +22,6 @@ final class DrafterModels implements AutoCloseable {
     private final String initial;
     private final Map<String, DrafterRecords> records = new HashMap<>();
 
-    DrafterModels(Path configured, java.util.function.LongSupplier clock) {
-        this(configured, 1, false, clock);
-    }
-
     /** Every version's drafter on {@code threads} ONNX Runtime threads, spinning or not. */
     DrafterModels(Path configured, int threads, boolean spinning, java.util.function.LongSupplier clock) {
         EdgeModels first = EdgeModels.load(configured, threads, spinning);

@@ -25,7 +25,6 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.util.OutputTag;
 import sec.inference.decode.BatchedDrafting;
 import sec.inference.decode.SpeculativeDecoder;
-import sec.inference.runtime.ThreadBudget;
 import sec.schemas.AcousticContext;
 import sec.schemas.EmotionCaption;
 import sec.schemas.ModelRollout;
@@ -97,7 +96,7 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
     @Override
     public void open() throws Exception {
         super.open();
-        int threads = ThreadBudget.resolve(config.threads(), ThreadBudget.cores(), TaskSlots.of(getRuntimeContext()));
+        int threads = TaskSlots.threads(config.threads(), getRuntimeContext());
         models = new DrafterModels(Path.of(config.modelDir()), threads, config.spinning(), System::currentTimeMillis);
         undelivered = new ArrayList<>();
         known.forEach(r -> models.offer(RolloutLog.toVersions(r)));

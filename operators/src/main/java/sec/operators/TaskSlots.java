@@ -5,6 +5,7 @@ import java.util.OptionalInt;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
+import sec.inference.runtime.ThreadBudget;
 
 /**
  * How many slots the TaskManager running a function has, from its configuration: what a thread
@@ -14,6 +15,11 @@ import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
  */
 final class TaskSlots {
     private TaskSlots() {}
+
+    /** A thread setting ({@link ThreadBudget#AUTO_THREADS} or a count) for the TaskManager {@code context} runs on. */
+    static int threads(int setting, RuntimeContext context) {
+        return ThreadBudget.resolve(setting, ThreadBudget.cores(), of(context));
+    }
 
     static OptionalInt of(RuntimeContext context) {
         RuntimeContext c = context instanceof StreamingRuntimeContext ? context : wrapped(context);

@@ -17,7 +17,6 @@ import sec.inference.decode.Decision;
 import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.BundleVersions;
-import sec.inference.runtime.ThreadBudget;
 import sec.inference.verifier.TorchThreads;
 import sec.schemas.ModelSide;
 import sec.schemas.Verdict;
@@ -72,7 +71,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         batchSize = metrics.histogram("verifierBatchSize", new DescriptiveStatisticsHistogram(1000));
         subtask = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        int threads = ThreadBudget.resolve(config.threads(), ThreadBudget.cores(), TaskSlots.of(getRuntimeContext()));
+        int threads = TaskSlots.threads(config.threads(), getRuntimeContext());
         CloudModels initial = CloudModels.load(Path.of(config.modelDir()), threads, config.waitPolicy());
         versions = new BundleVersions<>(initial.manifest().name(), serve(initial),
                 dir -> serve(CloudModels.load(dir, threads, config.waitPolicy())), UNUSED_VERSION_MS, System::currentTimeMillis);

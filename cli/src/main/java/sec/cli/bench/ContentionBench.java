@@ -40,10 +40,11 @@ public final class ContentionBench {
         List<Long> quiet = new ArrayList<>();
         List<Long> contended = new ArrayList<>();
         long window = (long) (seconds * 1e9 / ROUNDS);
-        for (int round = 0; round < ROUNDS || quiet.size() < MIN_UNITS || contended.size() < MIN_UNITS; round++) {
-            measure(work, window, round < ROUNDS ? 0 : MIN_UNITS - quiet.size(), quiet);
+        for (int round = 0; round < ROUNDS; round++) {
+            boolean last = round == ROUNDS - 1; // tops each side up to MIN_UNITS
+            measure(work, window, last ? MIN_UNITS - quiet.size() : 0, quiet);
             try (Hogs busy = new Hogs(hogs)) {
-                measure(work, window, round < ROUNDS ? 0 : MIN_UNITS - contended.size(), contended);
+                measure(work, window, last ? MIN_UNITS - contended.size() : 0, contended);
             }
         }
         return new Comparison(latency(quiet), latency(contended));
