@@ -18,6 +18,10 @@ kafka_port=${SEC_KAFKA_PORT:-${kafka_port:-19092}}
 controller_port=${SEC_KAFKA_CONTROLLER_PORT:-${controller_port:-19093}}
 rest_port=${SEC_FLINK_REST_PORT:-${rest_port:-18081}}
 rpc_port=${SEC_FLINK_RPC_PORT:-${rpc_port:-16123}}
+# the standby JobManager's (high availability: two JobManagers, the leader elected through ZooKeeper)
+standby_rest_port=${SEC_FLINK_STANDBY_REST_PORT:-${standby_rest_port:-18082}}
+standby_rpc_port=${SEC_FLINK_STANDBY_RPC_PORT:-${standby_rpc_port:-16124}}
+zookeeper_port=${SEC_ZOOKEEPER_PORT:-${zookeeper_port:-12181}}
 
 # Flink's JVM flags for Java 17 (what a distribution's config.yaml puts in env.java.default-opts.all).
 flink_jvm_opts=(
@@ -37,7 +41,7 @@ flink_jvm_opts=(
 
 log() { echo "[$(date +%T)] $*" >&2; }
 
-classpath() { # classpath of deploy/local/flink or deploy/local/kafka, built by mvn package
+classpath() { # classpath of deploy/local/flink, kafka or zookeeper, built by mvn package
   local cp=$here/$1/target/classpath.txt lib=$repo/deploy/flink-lib/target/lib
   if [[ ! -s $cp || ( $1 == flink && ! -d $lib ) ]]; then
     log "resolving the $1 classpath from Maven..."
@@ -51,12 +55,15 @@ classpath() { # classpath of deploy/local/flink or deploy/local/kafka, built by 
 }
 
 write_config() {
-  mkdir -p "$dir"/{conf,data/kafka,data/checkpoints,data/tmp,data/uploads,log,pids}
+  mkdir -p "$dir"/{conf,data/kafka,data/zookeeper,data/ha,data/checkpoints,data/savepoints,data/tmp,data/uploads,log,pids}
   cat > "$dir/cluster.env" <<ENV
 kafka_port=$kafka_port
 controller_port=$controller_port
 rest_port=$rest_port
 rpc_port=$rpc_port
+standby_rest_port=$standby_rest_port
+standby_rpc_port=$standby_rpc_port
+zookeeper_port=$zookeeper_port
 ENV
   cat > "$dir/conf/config.yaml" <<YAML
 jobmanager.rpc.address: 127.0.0.1
@@ -89,7 +96,27 @@ metrics.reporter.prom.port: ${SEC_PROMETHEUS_PORTS:-19250-19270}
 # would notice sooner); Flink's defaults (10 s interval, 2 failed RPCs or 50 s) took 18 s here.
 heartbeat.interval: 1000
 heartbeat.timeout: 10000
+# Two JobManagers (jobmanager1, jobmanager2), the leader elected through ZooKeeper; job graphs,
+# blobs and the completed-checkpoint pointers survive a leader's death in storageDir and ZooKeeper.
+# A SIGKILLed leader's ZooKeeper session ends after session-timeout: that bounds the failover.
+high-availability.type: zookeeper
+high-availability.zookeeper.quorum: 127.0.0.1:$zookeeper_port
+high-availability.zookeeper.path.root: /flink
+high-availability.cluster-id: /sec-local
+high-availability.storageDir: file://$dir/data/ha
+high-availability.zookeeper.client.session-timeout: 6 s
+high-availability.zookeeper.client.connection-timeout: 3 s
+execution.checkpointing.savepoint-dir: file://$dir/data/savepoints
 YAML
+  cat > "$dir/conf/zoo.cfg" <<ZOO
+tickTime=1000
+dataDir=$dir/data/zookeeper
+clientPort=$zookeeper_port
+clientPortAddress=127.0.0.1
+maxSessionTimeout=20000
+admin.enableServer=false
+4lw.commands.whitelist=ruok
+ZOO
   cat > "$dir/conf/log4j.properties" <<'LOG'
 rootLogger.level = INFO
 rootLogger.appenderRef.file.ref = MainAppender
@@ -101,6 +128,8 @@ appender.main.layout.type = PatternLayout
 appender.main.layout.pattern = %d{yyyy-MM-dd HH:mm:ss,SSS} %-5p %-60c %x - %m%n
 logger.kafka.name = org.apache.kafka
 logger.kafka.level = WARN
+logger.zookeeper.name = org.apache.flink.shaded.zookeeper3
+logger.zookeeper.level = WARN
 LOG
   cat > "$dir/conf/server.properties" <<PROPS
 process.roles=broker,controller
@@ -145,10 +174,14 @@ launch() {
   log "started $name (pid $!)"
 }
 
-wait_for() { # wait_for SECONDS WHAT COMMAND...: polls COMMAND every 0.5 s
+wait_for() { # wait_for SECONDS WHAT COMMAND...: polls COMMAND every 0.5 s; gives up early if WAIT_PROCESS died
   local limit=$1 what=$2; shift 2
   local deadline=$((SECONDS + limit))
   until "$@" > /dev/null 2>&1; do
+    if [[ -n ${WAIT_PROCESS:-} ]] && ! alive "$WAIT_PROCESS"; then
+      log "$WAIT_PROCESS exited while waiting for $what (see $dir/log/$WAIT_PROCESS.out)"
+      return 1
+    fi
     if (( SECONDS >= deadline )); then
       log "gave up waiting for $what after ${limit}s (logs in $dir/log)"
       return 1
@@ -166,7 +199,15 @@ start_kafka() {
   fi
   launch kafka java -Xmx512m -Dlog4j2.configurationFile="$dir/conf/kafka-log4j2.properties" -cp "$cp" \
     kafka.Kafka "$dir/conf/server.properties"
-  wait_for 60 "Kafka on port $kafka_port" grep -q "Kafka Server started" "$dir/log/kafka.log"
+  WAIT_PROCESS=kafka wait_for 60 "Kafka on port $kafka_port" grep -q "Kafka Server started" "$dir/log/kafka.log"
+}
+
+start_zookeeper() {
+  launch zookeeper java -Xmx256m -Dlog4j2.configurationFile="$dir/conf/log4j.properties" -Dlog.file="$dir/log/zookeeper.log" \
+    -Dzookeeper.jmx.log4j.disable=true -cp "$(classpath zookeeper)" org.apache.zookeeper.server.ZooKeeperServerMain "$dir/conf/zoo.cfg"
+  # serving: "ruok" answers "imok" only once the server has loaded its data
+  WAIT_PROCESS=zookeeper wait_for 60 "ZooKeeper on port $zookeeper_port" bash -c \
+    "exec 3<>/dev/tcp/127.0.0.1/$zookeeper_port && echo ruok >&3 && [[ \$(timeout 2 cat <&3) == imok ]]"
 }
 
 stop_process() { # TERM, up to 30 s, then KILL; only a pid this cluster started
@@ -189,15 +230,18 @@ flink_params() { # flink_params GET_TM_RESOURCE_PARAMS|GET_JM_RESOURCE_PARAMS â†
     | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
 }
 
-start_jobmanager() {
-  local params jvm dynamic
+start_jobmanager() { # start_jobmanager jobmanager1|jobmanager2: each its own RPC and REST port
+  local name=$1 rest=$rest_port rpc=$rpc_port params jvm dynamic
+  [[ $name == jobmanager2 ]] && { rest=$standby_rest_port; rpc=$standby_rpc_port; }
   params=$(flink_params GET_JM_RESOURCE_PARAMS)
   jvm=$(sed -n 1p <<< "$params"); dynamic=$(sed -n 2p <<< "$params")
   # shellcheck disable=SC2086
-  launch jobmanager java $jvm "${flink_jvm_opts[@]}" -Dlog.file="$dir/log/jobmanager.log" \
+  launch "$name" java $jvm "${flink_jvm_opts[@]}" -Dlog.file="$dir/log/$name.log" \
     -Dlog4j.configurationFile="file:$dir/conf/log4j.properties" -cp "$(classpath flink)" \
-    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$dir/conf" $dynamic
-  wait_for 60 "Flink REST on port $rest_port" curl -sf "http://127.0.0.1:$rest_port/overview"
+    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$dir/conf" $dynamic \
+    -D "rest.port=$rest" -D "jobmanager.rpc.port=$rpc"
+  # a JobManager started beside a busy pipeline (a standby after a failover) took 55 s to serve on 2 cores
+  WAIT_PROCESS=$name wait_for 180 "Flink REST on port $rest" curl -sf "http://127.0.0.1:$rest/overview"
 }
 
 start_taskmanager() { # start_taskmanager NAME

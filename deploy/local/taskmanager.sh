@@ -6,4 +6,4 @@ source "$(dirname "$0")/lib.sh"
 name=${1:?usage: taskmanager.sh NAME}
 start_taskmanager "$name"
 # its own registration, not a count: a killed TaskManager may leave the count while this one joins
-wait_for 90 "$name to register" grep -q "Successful registration at resource manager" "$dir/log/$name.log"
+wait_for 180 "$name to register" grep -q "Successful registration at resource manager" "$dir/log/$name.log"

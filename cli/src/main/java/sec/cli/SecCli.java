@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 sec.cli.eval.CalibrateCommand.class, BenchCommand.class, sec.cli.cluster.TopicsCommand.class,
                 sec.cli.cluster.ProduceCommand.class, sec.cli.cluster.CaptionsCommand.class, sec.cli.models.ModelsCommand.class,
                 sec.cli.cluster.SubmitCommand.Edge.class, sec.cli.cluster.SubmitCommand.Cloud.class,
-                sec.cli.dashboard.DashboardCommand.class})
+                sec.cli.dashboard.DashboardCommand.class, sec.cli.drill.DrillCommand.class})
 public final class SecCli implements Runnable {
     /** The repository's models folder (./sec passes it as -Dsec.models.dir). */
     public static java.nio.file.Path modelsDir() {

@@ -58,11 +58,20 @@ public final class FlinkRest {
     /** Runs {@code entryClass} of an uploaded jar ({@code POST /jars/{id}/run}); returns the job id. */
     public String run(String jarId, String entryClass, List<String> args, Integer parallelism)
             throws IOException, InterruptedException {
+        return run(jarId, entryClass, args, parallelism, null);
+    }
+
+    /** The same, the job's state restored from {@code savepoint} (a path, null for none). */
+    public String run(String jarId, String entryClass, List<String> args, Integer parallelism, String savepoint)
+            throws IOException, InterruptedException {
         ObjectNode body = json.createObjectNode();
         body.put("entryClass", entryClass);
         body.set("programArgsList", json.valueToTree(args));
         if (parallelism != null) {
             body.put("parallelism", parallelism);
+        }
+        if (savepoint != null) {
+            body.put("savepointPath", savepoint);
         }
         HttpRequest request = HttpRequest.newBuilder(base.resolve("jars/" + jarId + "/run"))
                 .header("Content-Type", "application/json").timeout(Duration.ofMinutes(5))
@@ -87,6 +96,31 @@ public final class FlinkRest {
     /** Registered TaskManagers and free slots ({@code GET /overview}). */
     public JsonNode overview() throws IOException, InterruptedException {
         return get("overview");
+    }
+
+    /**
+     * Stops the job with a savepoint ({@code POST /jobs/{id}/stop}, no drain: the sources stop, the
+     * sinks commit, the job ends FINISHED) into the cluster's savepoint folder and returns its path.
+     */
+    public String stopWithSavepoint(String jobId, Duration limit) throws IOException, InterruptedException {
+        ObjectNode body = json.createObjectNode().put("drain", false);
+        String trigger = send(HttpRequest.newBuilder(base.resolve("jobs/" + jobId + "/stop"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build()).path("request-id").asText();
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode r = get("jobs/" + jobId + "/savepoints/" + trigger);
+            if (r.path("status").path("id").asText().equals("COMPLETED")) {
+                JsonNode op = r.path("operation");
+                if (op.hasNonNull("location")) {
+                    return op.path("location").asText();
+                }
+                throw new IOException("stop-with-savepoint of job " + jobId + " failed: " + op.path("failure-cause").path("stack-trace").asText()
+                        .lines().findFirst().orElse("no cause given"));
+            }
+            Thread.sleep(250);
+        }
+        throw new IOException("stop-with-savepoint of job " + jobId + " did not finish within " + limit);
     }
 
     public void cancel(String jobId) throws IOException, InterruptedException {

@@ -33,6 +33,10 @@ public abstract class SubmitCommand implements Callable<Integer> {
     @Option(names = "--jar", paramLabel = "FILE", description = "the job jar (default: deploy/target/sec-job.jar, built by mvn package)")
     Path jar;
 
+    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "restore the job's state from this savepoint"
+            + " (what flink run -s does: after a stop-with-savepoint, an upgrade or a rescale)")
+    String savepoint;
+
     @Option(names = "--wait-s", defaultValue = "120", description = "wait up to this long for the job to run (default: ${DEFAULT-VALUE})")
     int waitS;
 
@@ -49,7 +53,7 @@ public abstract class SubmitCommand implements Callable<Integer> {
         }
         FlinkRest flink = new FlinkRest(rest);
         String jarId = flink.uploadJar(jarFile);
-        String job = flink.run(jarId, entryClass().getName(), JobSettings.asArgs(settings), null);
+        String job = flink.run(jarId, entryClass().getName(), JobSettings.asArgs(settings), null, savepoint);
         out.printf("%s submitted to %s: job %s%n", entryClass().getSimpleName(), rest, job);
         out.flush();
         long deadline = System.currentTimeMillis() + waitS * 1000L;
