@@ -4,7 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 case "${1:-}" in
   stop) stop_process kafka ;;
-  start) : > "$dir/log/kafka.log"; start_kafka ;;
-  restart) stop_process kafka; : > "$dir/log/kafka.log"; start_kafka ;;
+  start) fresh_log kafka.log; start_kafka ;;
+  restart) stop_process kafka; fresh_log kafka.log; start_kafka ;;
   *) echo "usage: kafka.sh stop|start|restart" >&2; exit 2 ;;
 esac

@@ -160,6 +160,11 @@ appender.file.layout.pattern = [%d] %p %m (%c)%n
 LOG
 }
 
+fresh_log() { # the previous run's log kept as NAME.1, so waiting on NAME sees only this start
+  [[ -f $dir/log/$1 ]] && mv -f "$dir/log/$1" "$dir/log/$1.1"
+  : > "$dir/log/$1"
+}
+
 alive() { [[ -f $dir/pids/$1.pid ]] && kill -0 "$(cat "$dir/pids/$1.pid")" 2>/dev/null; }
 
 # Starts a process in the background, its pid in pids/NAME.pid, its output in log/NAME.out.

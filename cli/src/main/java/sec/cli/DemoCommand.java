@@ -80,6 +80,10 @@ public final class DemoCommand implements Callable<Integer> {
                     + " with --no-kv-cache-checkpoint a restore rebuilds it by one prefill")
     boolean kvCacheCheckpoint;
 
+    @Option(names = "--unaligned-checkpoints", description = "unaligned checkpoints (execution.checkpointing.unaligned.enabled):"
+            + " barriers overtake in-flight records, which go into the checkpoint; for measuring against the default, aligned")
+    boolean unalignedCheckpoints;
+
     @Option(names = "--models", description = "model bundle directory (default: the bundled models)")
     Path bundleDir;
 
@@ -170,6 +174,7 @@ public final class DemoCommand implements Callable<Integer> {
             // 200 calls' audio buffers pass (found by the soak run), and a failed checkpoint would fail the job.
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+            conf.set(CheckpointingOptions.ENABLE_UNALIGNED, unalignedCheckpoints);
             // a verdict crosses four network exchanges per round trip: Flink's 100 ms buffer timeout
             // cost ~100 ms of the median caption at 128 calls (the same setting as deploy/local's)
             conf.set(org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(BUFFER_TIMEOUT_MS));

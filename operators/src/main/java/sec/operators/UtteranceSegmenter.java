@@ -12,6 +12,7 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
 import sec.inference.audio.AudioEncoding;
@@ -47,6 +48,8 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
     private transient MapState<String, ChannelSegmenter> channels;
     private transient MapState<String, Boolean> closed;
     private transient ValueState<Long> timer;
+    private transient ValueState<long[]> lastFrame; // its record timestamp, and when it arrived (processing time)
+    private transient CallInactivity inactivity;
     private transient ValueState<String> language;
     private transient ValueState<Long> countedBy;
     private transient ValueState<Boolean> refused;
@@ -68,6 +71,9 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
                 TypeInformation.of(String.class), TypeInformation.of(new TypeHint<ChannelSegmenter>() {})));
         closed = getRuntimeContext().getMapState(new MapStateDescriptor<>("closed-channels", String.class, Boolean.class));
         timer = getRuntimeContext().getState(new ValueStateDescriptor<>("inactivity-timer", Long.class));
+        lastFrame = getRuntimeContext().getState(new ValueStateDescriptor<>("last-frame", long[].class));
+        inactivity = new CallInactivity(config.inactivityTimeoutMs(), ((StreamingRuntimeContext) getRuntimeContext())
+                .getProcessingTimeService().getCurrentProcessingTime());
         language = getRuntimeContext().getState(new ValueStateDescriptor<>("call-language", String.class));
         countedBy = getRuntimeContext().getState(new ValueStateDescriptor<>("counted-by", Long.class));
         refused = getRuntimeContext().getState(new ValueStateDescriptor<>("refused-call", Boolean.class));
@@ -84,6 +90,7 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
 
     @Override
     public void processElement(AudioFrame f, Context ctx, Collector<Utterance> out) throws Exception {
+        inactivity.heard(frameTime(ctx)); // any frame, even a refused one, shows the input moves
         byte[] payload = bytes(f.getPayload());
         String refusal = refusal(f, payload);
         if (refusal != null) {
@@ -181,6 +188,17 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Utterance> out) throws Exception {
+        // A call whose channels have all ended is only remembered (for frames re-sent after the end): forget it.
+        // One with an open channel waits until the input has moved on (CallInactivity), so no utterance is cut by an outage.
+        long[] last = lastFrame.value(); // null in state from before it was kept: the timer's own start
+        long arrived = last != null ? last[1] : timestamp - inactivity.timeoutMs();
+        long wait = channels.isEmpty() ? 0 : inactivity.nextLookMs(last != null ? last[0] : arrived, arrived, timestamp);
+        if (wait > 0) {
+            long at = timestamp + wait;
+            ctx.timerService().registerProcessingTimeTimer(at);
+            timer.update(at);
+            return;
+        }
         for (var e : channels.entries()) {
             emit(ctx.getCurrentKey(), e.getKey(), e.getValue().flush(), out);
         }
@@ -190,6 +208,7 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         channels.clear();
         closed.clear();
         timer.clear();
+        lastFrame.clear();
         language.clear();
         countedBy.clear();
         refused.clear();
@@ -203,8 +222,12 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         }
     }
 
-    /** Processing-time inactivity: a call that stops sending frames is closed, not kept forever. */
+    /**
+     * Inactivity: a call that stops sending frames is closed, not kept forever ({@link CallInactivity}:
+     * by the input's clock, the frames' record timestamps; processing time where a frame has none).
+     */
     private void rearm(Context ctx) throws Exception {
+        lastFrame.update(new long[] {frameTime(ctx), ctx.timerService().currentProcessingTime()});
         Long old = timer.value();
         if (old != null) {
             ctx.timerService().deleteProcessingTimeTimer(old);
@@ -212,6 +235,11 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         long at = ctx.timerService().currentProcessingTime() + config.inactivityTimeoutMs();
         ctx.timerService().registerProcessingTimeTimer(at);
         timer.update(at);
+    }
+
+    private static long frameTime(Context ctx) {
+        Long stamp = ctx.timestamp();
+        return stamp != null ? stamp : ctx.timerService().currentProcessingTime();
     }
 
     private void reject(Context ctx, AudioFrame f, byte[] payload, String reason) {

@@ -168,16 +168,73 @@ class UtteranceSegmenterTest {
     }
 
     @Test
-    void aCallThatNeverEndsIsClosedByTheInactivityTimeout() throws Exception {
+    void aCallThatNeverEndsIsClosedOnceTheInputHasMovedOnByTheTimeout() throws Exception {
         List<AudioFrame> frames = customerFrames("call-2", false);
         harness.setProcessingTime(1_000);
+        long t0 = 1_700_000_000_000L; // the frames' record timestamps: when the telephony side sent them
         for (AudioFrame f : frames.subList(0, 300)) { // 6 s: into the first turn (4.3 s - 6.8 s)
-            harness.processElement(f, f.getStartMs());
+            harness.processElement(f, t0 + f.getStartMs());
         }
         assertEquals(0, harness.extractOutputValues().size(), "the turn is still open");
         assertEquals(1, harness.numProcessingTimeTimers());
         harness.setProcessingTime(1_000 + TIMEOUT_MS + 1);
-        assertEquals(1, harness.extractOutputValues().size(), "flushed by the timeout");
+        assertEquals(0, harness.extractOutputValues().size(), "no other frame came: the input may be stalled, the turn waits");
+        AudioFrame other = frame("call-9", 0, new byte[FRAME], AudioEncoding.MULAW, false);
+        harness.processElement(other, t0 + frames.get(299).getStartMs() + TIMEOUT_MS); // another call, a timeout later
+        harness.setProcessingTime(1_000 + 2 * TIMEOUT_MS + 1);
+        assertEquals(List.of("call-2"), harness.extractOutputValues().stream().map(u -> u.callId).toList(), "flushed by the timeout");
+        assertEquals(1, harness.numProcessingTimeTimers(), "only call-9's");
+    }
+
+    @Test
+    void aStalledInputCutsNoUtteranceEvenAcrossARestore() throws Exception {
+        List<AudioFrame> frames = customerFrames("call-5", true);
+        long t0 = 1_700_000_000_000L;
+        for (AudioFrame f : frames) {
+            harness.processElement(f, t0 + f.getStartMs());
+        }
+        List<Utterance> uninterrupted = harness.extractOutputValues();
+        harness.close();
+
+        harness = harness();
+        harness.open();
+        harness.setProcessingTime(1_000);
+        int cut = 300; // inside the first customer turn
+        for (AudioFrame f : frames.subList(0, cut)) {
+            harness.processElement(f, t0 + f.getStartMs());
+        }
+        harness.setProcessingTime(1_000 + 3 * TIMEOUT_MS); // the broker is down: nothing arrives for three timeouts
+        assertEquals(0, harness.extractOutputValues().size(), "a stalled input closes no call");
+        OperatorSubtaskState snapshot = harness.snapshot(1, 1);
+        harness.close();
+        harness = harness(); // restored minutes later: the restored timer is due at once
+        harness.setProcessingTime(1_000 + 20 * TIMEOUT_MS);
+        harness.initializeState(snapshot);
+        harness.open();
+        harness.setProcessingTime(1_000 + 20 * TIMEOUT_MS + 1);
+        for (AudioFrame f : frames.subList(cut, frames.size())) { // the frames the outage held back, stamped when they were sent
+            harness.processElement(f, t0 + f.getStartMs());
+        }
+        List<Utterance> restored = harness.extractOutputValues();
+        assertEquals(uninterrupted.stream().map(u -> u.utteranceId).toList(), restored.stream().map(u -> u.utteranceId).toList(),
+                "the same utterances, none cut in two");
+    }
+
+    @Test
+    void withNoInputAtAllACallClosesAtTheStallLimit() throws Exception {
+        List<AudioFrame> frames = customerFrames("call-6", false);
+        harness.setProcessingTime(1_000);
+        for (AudioFrame f : frames.subList(0, 300)) {
+            harness.processElement(f, 1_700_000_000_000L + f.getStartMs());
+        }
+        for (int k = 1; k < CallInactivity.STALL_LIMIT_FACTOR; k++) {
+            harness.setProcessingTime(1_000 + k * TIMEOUT_MS);
+            assertEquals(0, harness.extractOutputValues().size(), "still waiting after " + k + " timeouts");
+        }
+        for (int step = 0; step <= 10 && harness.extractOutputValues().isEmpty(); step++) {
+            harness.setProcessingTime(1_000 + CallInactivity.STALL_LIMIT_FACTOR * TIMEOUT_MS + step * TIMEOUT_MS / 10);
+        }
+        assertEquals(1, harness.extractOutputValues().size(), "closed at " + CallInactivity.STALL_LIMIT_FACTOR + " timeouts");
         assertEquals(0, harness.numKeyedStateEntries());
         assertEquals(0, harness.numProcessingTimeTimers());
     }
@@ -231,6 +288,11 @@ class UtteranceSegmenterTest {
         assertTrue(after.get(3).getReason().startsWith("call call-c"), after.get(3).getReason());
 
         harness.setProcessingTime(TIMEOUT_MS + 1);
-        assertEquals(0, harness.numKeyedStateEntries(), "refused and ended calls leave no state after the timeout");
+        assertEquals(2, harness.numProcessingTimeTimers(), "refused and ended calls are forgotten after the timeout;"
+                + " the open ones (call-b, call-d) wait for the input to move on");
+        for (int k = 2; k <= CallInactivity.STALL_LIMIT_FACTOR + 1; k++) {
+            harness.setProcessingTime(k * TIMEOUT_MS + 1);
+        }
+        assertEquals(0, harness.numKeyedStateEntries(), "nothing more came: the open calls closed at the stall limit");
     }
 }

@@ -170,7 +170,8 @@ public final class Drill {
         List<String> unexpected = got.keySet().stream().filter(id -> !expected.containsKey(id)).sorted().toList();
         int captions = got.values().stream().mapToInt(List::size).sum();
         return new DrillResult(config.plan().seed(), rounds, expected.size(), captions, lost, duplicated, timedOut,
-                differing.size(), unexpected.size(), differing.stream().sorted().limit(10).toList(), faults, seconds,
+                differing.size(), unexpected.size(), differing.stream().sorted().limit(10).toList(), unexpected.stream().limit(10).toList(),
+                faults, seconds,
                 jobs.failovers());
     }
 

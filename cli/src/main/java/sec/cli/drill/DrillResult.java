@@ -12,7 +12,8 @@ import java.util.Locale;
  * the clean run. Written as JSON and as a Markdown table.
  */
 public record DrillResult(long seed, int rounds, int utterances, int captions, int lost, int duplicated, int edgeOnlyTimeouts,
-        int differing, int unexpected, List<String> differingExamples, List<Fault> faults, double seconds, int restartsAtEnd) {
+        int differing, int unexpected, List<String> differingExamples, List<String> unexpectedExamples, List<Fault> faults,
+        double seconds, int restartsAtEnd) {
 
     /**
      * One injected fault: the time to the first caption of an utterance that ended after it, and to
@@ -36,6 +37,7 @@ public record DrillResult(long seed, int rounds, int utterances, int captions, i
                     .put("differing_from_clean_run", differing).put("unexpected", unexpected).put("seconds", Math.round(seconds))
                     .put("passed", passed());
             root.set("differing_examples", mapper.valueToTree(differingExamples));
+            root.set("unexpected_examples", mapper.valueToTree(unexpectedExamples));
             var list = root.putArray("faults");
             for (Fault f : faults) {
                 list.addObject().put("n", f.n()).put("kind", f.kind().label()).put("at_s", Math.round(f.atS()))
