@@ -80,8 +80,9 @@ public final class DemoCommand implements Callable<Integer> {
                     + " with --no-kv-cache-checkpoint a restore rebuilds it by one prefill")
     boolean kvCacheCheckpoint;
 
-    @Option(names = "--unaligned-checkpoints", description = "unaligned checkpoints (execution.checkpointing.unaligned.enabled):"
-            + " barriers overtake in-flight records, which go into the checkpoint; for measuring against the default, aligned")
+    @Option(names = "--unaligned-checkpoints", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "checkpoint.unaligned: barriers overtake in-flight records, which go into the checkpoint (default:"
+                    + " ${DEFAULT-VALUE}); --no-unaligned-checkpoints aligns them, as Flink does by default")
     boolean unalignedCheckpoints;
 
     @Option(names = "--models", description = "model bundle directory (default: the bundled models)")

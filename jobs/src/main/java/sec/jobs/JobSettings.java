@@ -28,7 +28,7 @@ import sec.operators.SegmenterConfig;
  * passes through to every Kafka client (security.protocol, sasl.*, ssl.*). One file serves both jobs.
  */
 public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism, long checkpointIntervalMs,
-        SegmenterConfig segmenter, DrafterConfig drafter, CloudVerifyJob.Config verifier, List<sec.operators.AlertRule> alerts) {
+        boolean unalignedCheckpoints, SegmenterConfig segmenter, DrafterConfig drafter, CloudVerifyJob.Config verifier, List<sec.operators.AlertRule> alerts) {
 
     public static final String CLIENT_PREFIX = "kafka.client.";
 
@@ -46,6 +46,7 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
         k.put("models.dir", "");
         k.put("parallelism", "-1");
         k.put("checkpoint.interval-ms", "1000");
+        k.put("checkpoint.unaligned", "true");
         k.put("segmenter.max-utterance-seconds", String.valueOf(s.maxUtteranceSeconds()));
         k.put("segmenter.reorder-window-frames", String.valueOf(s.reorderWindowFrames()));
         k.put("segmenter.inactivity-timeout-ms", String.valueOf(s.inactivityTimeoutMs()));
@@ -143,7 +144,8 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 v.lng("verifier.context-ttl-ms"), v.integer("verifier.max-waiting-requests"),
                 ThreadBudget.parse("verifier.threads", v.str("verifier.threads")),
                 TorchThreads.WaitPolicy.parse("verifier.wait-policy", v.str("verifier.wait-policy")));
-        return new JobSettings(kafka, models, v.integer("parallelism"), v.lng("checkpoint.interval-ms"), segmenter, drafter, verifier,
+        return new JobSettings(kafka, models, v.integer("parallelism"), v.lng("checkpoint.interval-ms"), v.bool("checkpoint.unaligned"),
+                segmenter, drafter, verifier,
                 sec.operators.AlertRule.parse(v.str("alerts.rules")));
     }
 
@@ -242,13 +244,19 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 .build();
     }
 
-    /** The cluster's environment with this job's parallelism (when set) and exactly-once checkpoints. */
+    /**
+     * The cluster's environment with this job's parallelism (when set) and exactly-once checkpoints,
+     * unaligned unless {@code checkpoint.unaligned: false}: captions commit when a checkpoint completes,
+     * and at 96 real-time calls aligning the barriers (the drafter's two inputs wait for the busier one)
+     * doubled both the checkpoint's duration and the caption latency (docs/PERFORMANCE.md).
+     */
     public org.apache.flink.streaming.api.environment.StreamExecutionEnvironment environment() {
         var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
         env.enableCheckpointing(checkpointIntervalMs); // exactly once is the default mode
+        env.getCheckpointConfig().enableUnalignedCheckpoints(unalignedCheckpoints); // savepoints stay aligned
         return env;
     }
 

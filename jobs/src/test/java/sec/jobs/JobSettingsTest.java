@@ -123,6 +123,17 @@ class JobSettingsTest {
     }
 
     @Test
+    void checkpointsAreExactlyOnceAndUnalignedUnlessSetOtherwise() {
+        Map<String, String> base = Map.of("kafka.bootstrap-servers", "b:9092", "models.dir", "m");
+        var env = JobSettings.of(base).environment();
+        assertEquals(1000, env.getCheckpointConfig().getCheckpointInterval());
+        assertEquals(org.apache.flink.core.execution.CheckpointingMode.EXACTLY_ONCE, env.getCheckpointConfig().getCheckpointingConsistencyMode());
+        assertTrue(env.getCheckpointConfig().isUnalignedCheckpointsEnabled());
+        assertEquals(false, JobSettings.of(with(base, "checkpoint.unaligned", "false")).environment().getCheckpointConfig()
+                .isUnalignedCheckpointsEnabled());
+    }
+
+    @Test
     void settingsTravelAsProgramArgumentsUnchanged() {
         Map<String, String> given = Map.of("kafka.bootstrap-servers", "b:9092", "models.dir", "m", "kafka.client.acks", "all",
                 "segmenter.max-calls-per-subtask", "50");
