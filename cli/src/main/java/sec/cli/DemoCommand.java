@@ -175,23 +175,23 @@ public final class DemoCommand implements Callable<Integer> {
             // 200 calls' audio buffers pass (found by the soak run), and a failed checkpoint would fail the job.
             conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
             conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
-            conf.set(CheckpointingOptions.ENABLE_UNALIGNED, unalignedCheckpoints);
             // a verdict crosses four network exchanges per round trip: Flink's 100 ms buffer timeout
             // cost ~100 ms of the median caption at 128 calls (the same setting as deploy/local's)
             conf.set(org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(BUFFER_TIMEOUT_MS));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             env.setParallelism(1);
-            env.enableCheckpointing(1000);
             String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
             // the jobs get their settings the way a cluster's do: keys, defaults filled in by JobSettings
             Map<String, String> keys = new java.util.LinkedHashMap<>(JobSettings.keysOf(settings));
             keys.put("models.dir", bundle);
             keys.put("drafter.kv-cache.checkpoint", String.valueOf(kvCacheCheckpoint));
             keys.put("drafter.batch-calls", String.valueOf(batchCalls));
+            keys.put("checkpoint.unaligned", String.valueOf(unalignedCheckpoints));
             // verifier.threads stays auto: both jobs share the one slot, so the verifier may use every core; its idle
             // threads sleep (passive waits), and at 96 calls 2 threads beat 1 in both back-to-back pairs (PERFORMANCE.md)
             keys.putAll(speculation.settings());
             JobSettings jobs = JobSettings.of(keys);
+            jobs.checkpointing(env); // every second, as on a cluster
             long outageFrom = System.currentTimeMillis() + faults.outageStart().toMillis();
             VerifierOutage outage = faults.outage().isZero() ? null
                     : new VerifierOutage(outageFrom, outageFrom + faults.outage().toMillis());

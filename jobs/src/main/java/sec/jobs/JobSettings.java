@@ -244,20 +244,25 @@ public record JobSettings(KafkaSettings kafka, String modelDir, int parallelism,
                 .build();
     }
 
-    /**
-     * The cluster's environment with this job's parallelism (when set) and exactly-once checkpoints,
-     * unaligned unless {@code checkpoint.unaligned: false}: captions commit when a checkpoint completes,
-     * and at 96 real-time calls aligning the barriers (the drafter's two inputs wait for the busier one)
-     * doubled both the checkpoint's duration and the caption latency (docs/PERFORMANCE.md).
-     */
+    /** The cluster's environment with this job's parallelism (when set) and its checkpoints ({@link #checkpointing}). */
     public org.apache.flink.streaming.api.environment.StreamExecutionEnvironment environment() {
         var env = org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.getExecutionEnvironment();
         if (parallelism > 0) {
             env.setParallelism(parallelism);
         }
-        env.enableCheckpointing(checkpointIntervalMs); // exactly once is the default mode
-        env.getCheckpointConfig().enableUnalignedCheckpoints(unalignedCheckpoints); // savepoints stay aligned
+        checkpointing(env);
         return env;
+    }
+
+    /**
+     * Exactly-once checkpoints every {@code checkpoint.interval-ms}, unaligned unless {@code
+     * checkpoint.unaligned: false}: captions commit when a checkpoint completes, and at 96 real-time
+     * calls aligning the barriers (the drafter's two inputs wait for the busier one) doubled both the
+     * checkpoint's duration and the caption latency (docs/PERFORMANCE.md). Savepoints stay aligned.
+     */
+    public void checkpointing(org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env) {
+        env.enableCheckpointing(checkpointIntervalMs); // exactly once is the default mode
+        env.getCheckpointConfig().enableUnalignedCheckpoints(unalignedCheckpoints);
     }
 
     /** The settings as {@code --key value} program arguments (what {@code sec edge} and {@code sec cloud} submit). */

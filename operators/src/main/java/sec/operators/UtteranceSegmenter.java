@@ -90,7 +90,8 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
 
     @Override
     public void processElement(AudioFrame f, Context ctx, Collector<Utterance> out) throws Exception {
-        inactivity.heard(frameTime(ctx)); // any frame, even a refused one, shows the input moves
+        long frameTime = frameTime(ctx);
+        inactivity.heard(frameTime); // any frame, even a refused one, shows the input moves
         byte[] payload = bytes(f.getPayload());
         String refusal = refusal(f, payload);
         if (refusal != null) {
@@ -100,13 +101,13 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         String channel = f.getChannel().name();
         if (closed.contains(channel)) {
             afterLast.inc();
-            rearm(ctx);
+            noteFrame(ctx, frameTime);
             return;
         }
         if (!admitted()) {
             reject(ctx, f, payload, "call refused: this subtask holds its limit of " + config.maxCallsPerSubtask()
                     + " concurrent calls");
-            rearm(ctx);
+            noteFrame(ctx, frameTime);
             return;
         }
         if (f.getLanguage() != null && language.value() == null) {
@@ -139,7 +140,7 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
         duplicate.inc(seg.duplicates() - dup);
         late.inc(seg.late() - behind);
         gaps.inc(seg.gaps() - skipped);
-        rearm(ctx);
+        noteFrame(ctx, frameTime);
     }
 
     /** Whether this call may hold state here; counts it in when it is new to this instance. */
@@ -188,11 +189,13 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Utterance> out) throws Exception {
-        // A call whose channels have all ended is only remembered (for frames re-sent after the end): forget it.
-        // One with an open channel waits until the input has moved on (CallInactivity), so no utterance is cut by an outage.
+        // One timer per call, moved on here rather than re-registered by every frame. A call whose channels
+        // have all ended (or that was refused) is only remembered, one timeout after its last frame of any
+        // kind; one with an open channel waits until the input has moved on (CallInactivity).
         long[] last = lastFrame.value(); // null in state from before it was kept: the timer's own start
         long arrived = last != null ? last[1] : timestamp - inactivity.timeoutMs();
-        long wait = channels.isEmpty() ? 0 : inactivity.nextLookMs(last != null ? last[0] : arrived, arrived, timestamp);
+        long wait = channels.isEmpty() ? arrived + inactivity.timeoutMs() - timestamp
+                : inactivity.nextLookMs(last != null ? last[0] : arrived, arrived, timestamp);
         if (wait > 0) {
             long at = timestamp + wait;
             ctx.timerService().registerProcessingTimeTimer(at);
@@ -225,16 +228,16 @@ public class UtteranceSegmenter extends KeyedProcessFunction<String, AudioFrame,
     /**
      * Inactivity: a call that stops sending frames is closed, not kept forever ({@link CallInactivity}:
      * by the input's clock, the frames' record timestamps; processing time where a frame has none).
+     * The frame is noted; the call's timer is registered only when it has none.
      */
-    private void rearm(Context ctx) throws Exception {
-        lastFrame.update(new long[] {frameTime(ctx), ctx.timerService().currentProcessingTime()});
-        Long old = timer.value();
-        if (old != null) {
-            ctx.timerService().deleteProcessingTimeTimer(old);
+    private void noteFrame(Context ctx, long frameTime) throws Exception {
+        long now = ctx.timerService().currentProcessingTime();
+        lastFrame.update(new long[] {frameTime, now});
+        if (timer.value() == null) {
+            long at = now + config.inactivityTimeoutMs();
+            ctx.timerService().registerProcessingTimeTimer(at);
+            timer.update(at);
         }
-        long at = ctx.timerService().currentProcessingTime() + config.inactivityTimeoutMs();
-        ctx.timerService().registerProcessingTimeTimer(at);
-        timer.update(at);
     }
 
     private static long frameTime(Context ctx) {

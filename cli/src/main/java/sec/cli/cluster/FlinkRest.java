@@ -55,21 +55,14 @@ public final class FlinkRest {
         return file.substring(file.lastIndexOf('/') + 1);
     }
 
-    /** Runs {@code entryClass} of an uploaded jar ({@code POST /jars/{id}/run}); returns the job id. */
-    public String run(String jarId, String entryClass, List<String> args, Integer parallelism)
-            throws IOException, InterruptedException {
-        return run(jarId, entryClass, args, parallelism, null);
-    }
-
-    /** The same, the job's state restored from {@code savepoint} (a path, null for none). */
-    public String run(String jarId, String entryClass, List<String> args, Integer parallelism, String savepoint)
-            throws IOException, InterruptedException {
+    /**
+     * Runs {@code entryClass} of an uploaded jar ({@code POST /jars/{id}/run}), its state restored from
+     * {@code savepoint} (a path; null for none); returns the job id.
+     */
+    public String run(String jarId, String entryClass, List<String> args, String savepoint) throws IOException, InterruptedException {
         ObjectNode body = json.createObjectNode();
         body.put("entryClass", entryClass);
         body.set("programArgsList", json.valueToTree(args));
-        if (parallelism != null) {
-            body.put("parallelism", parallelism);
-        }
         if (savepoint != null) {
             body.put("savepointPath", savepoint);
         }

@@ -53,7 +53,7 @@ public abstract class SubmitCommand implements Callable<Integer> {
         }
         FlinkRest flink = new FlinkRest(rest);
         String jarId = flink.uploadJar(jarFile);
-        String job = flink.run(jarId, entryClass().getName(), JobSettings.asArgs(settings), null, savepoint);
+        String job = flink.run(jarId, entryClass().getName(), JobSettings.asArgs(settings), savepoint);
         out.printf("%s submitted to %s: job %s%n", entryClass().getSimpleName(), rest, job);
         out.flush();
         long deadline = System.currentTimeMillis() + waitS * 1000L;

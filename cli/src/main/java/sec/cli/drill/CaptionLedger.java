@@ -68,10 +68,6 @@ public final class CaptionLedger extends Thread implements AutoCloseable {
         }
     }
 
-    public int count() {
-        return arrivals.size();
-    }
-
     /** Utterance id → every caption seen for it (more than one is a duplicate). */
     public Map<String, List<EmotionCaption>> byUtterance() {
         checkAlive();

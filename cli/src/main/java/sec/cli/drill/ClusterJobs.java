@@ -90,7 +90,7 @@ final class ClusterJobs {
         s.put("parallelism", String.valueOf(p));
         FlinkRest rest = cluster.rest();
         String entry = (side == Side.CLOUD ? CloudVerifyJob.class : EdgeCaptionJob.class).getName();
-        String id = rest.run(rest.uploadJar(jar), entry, JobSettings.asArgs(s), null, savepoint);
+        String id = rest.run(rest.uploadJar(jar), entry, JobSettings.asArgs(s), savepoint);
         long deadline = System.currentTimeMillis() + 180_000;
         String state = rest.jobState(id);
         while (!state.equals("RUNNING")) {

@@ -92,7 +92,7 @@ public final class Drill {
             }
             say("%d rounds streamed: waiting for %d captions", rounds.size(), expected.size());
             ledger.await(got -> got.keySet().containsAll(expected.keySet()), Duration.ofMinutes(10), Duration.ofSeconds(5));
-            return compare(expected, ledger.byUtterance(), faults, rounds.size(), (System.currentTimeMillis() - t0) / 1000.0, jobs);
+            return compare(expected, ledger.byUtterance(), faults, rounds.size(), (System.currentTimeMillis() - t0) / 1000.0);
         }
     }
 
@@ -147,7 +147,7 @@ public final class Drill {
     }
 
     private DrillResult compare(Map<String, long[]> expected, Map<String, List<EmotionCaption>> got, List<DrillResult.Fault> faults,
-            int rounds, double seconds, ClusterJobs jobs) {
+            int rounds, double seconds) {
         int lost = 0;
         int duplicated = 0;
         int timedOut = 0;
@@ -171,8 +171,7 @@ public final class Drill {
         int captions = got.values().stream().mapToInt(List::size).sum();
         return new DrillResult(config.plan().seed(), rounds, expected.size(), captions, lost, duplicated, timedOut,
                 differing.size(), unexpected.size(), differing.stream().sorted().limit(10).toList(), unexpected.stream().limit(10).toList(),
-                faults, seconds,
-                jobs.failovers());
+                faults, seconds);
     }
 
     private void say(String format, Object... args) {

@@ -13,7 +13,7 @@ import java.util.Locale;
  */
 public record DrillResult(long seed, int rounds, int utterances, int captions, int lost, int duplicated, int edgeOnlyTimeouts,
         int differing, int unexpected, List<String> differingExamples, List<String> unexpectedExamples, List<Fault> faults,
-        double seconds, int restartsAtEnd) {
+        double seconds) {
 
     /**
      * One injected fault: the time to the first caption of an utterance that ended after it, and to

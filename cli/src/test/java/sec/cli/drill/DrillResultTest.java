@@ -13,7 +13,7 @@ class DrillResultTest {
     private static DrillResult result(int lost, long verifiedRecoveryMs) {
         return new DrillResult(3, 2, 148, 148 - lost, lost, 0, 1, 0, 0, List.of(), List.of(),
                 List.of(new DrillResult.Fault(1, FaultKind.JOBMANAGER_KILL, 12.4, "SIGKILL jobmanager1 (leader)", 20_500, verifiedRecoveryMs, -1)),
-                300, 0);
+                300);
     }
 
     @Test
