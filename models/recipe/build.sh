@@ -29,6 +29,9 @@ mkdir -p "$work"
 cd "$here"
 step() { echo "[$(date +%H:%M:%S)] $*"; }
 
+# the voices' own pitch and spread, measured once (committed; corpus.py places every speaker by it)
+[[ -f voices.json ]] || { step "voice calibration"; $PY voices.py; }
+
 for lang in en zh; do
   [[ -f "$work/train-$lang.jsonl" ]] || { step "corpus train $lang"; $PY corpus.py "$SEED" train $lang "$TRAIN_PER_LANG" "$work/train-$lang.npz"; }
   [[ -f "$work/heldout-$lang.jsonl" ]] || { step "corpus heldout $lang"; $PY corpus.py "$SEED" heldout $lang $HELDOUT_PER_LANG "$work/heldout-$lang.npz" "$models/eval/$lang"; }
@@ -39,7 +42,8 @@ done
 [[ -f "$work/models.pt" ]] || { step "train"; $PY train.py --work "$work" --seed "$SEED"; }
 step "export"; $PY export.py --work "$work" --out "$models/bundled"
 step "split cross K/V"; $PY split_cross_kv.py "$models/bundled"  # the decoder's cross K/V, once per utterance
+# the demo calls before the evaluation: report.json scores their endpointer cuts
+[[ -f "$models/calls/calls.jsonl" ]] || { step "demo calls"; $PY democalls.py "$SEED" "$models/calls"; }
 step "evaluate"; $PY evaluate.py --work "$work" --out "$here/report.json"
 step "parity fixtures"; $PY parity.py --work "$work" --eval "$models/eval" --out "$models/parity"
-[[ -f "$models/calls/calls.jsonl" ]] || { step "demo calls"; $PY democalls.py "$SEED" "$models/calls"; }
 step "done"; du -sh "$models/bundled"/* "$models/eval" "$models/calib" "$models/calls" "$models/parity"

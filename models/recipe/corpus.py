@@ -22,9 +22,10 @@ import audio
 import captions
 import emotions
 import prosody
+import voices
 from texts import SENTENCES
 
-EN_ACCENTS = ['en-us', 'en-gb', 'en-gb-scotland', 'en-029', 'en-gb-x-rp', 'en-us-nyc']
+EN_ACCENTS = ['en-us', 'en-gb-scotland', 'en-029', 'en-gb-x-rp', 'en-us-nyc']
 MALE = ['m1', 'm2', 'm3', 'm4', 'm5', 'm7', 'm8', 'adam', 'david', 'john', 'paul', 'robert',
         'benjamin', 'edward', 'max', 'rob']
 FEMALE = ['f1', 'f2', 'f3', 'f5', 'Alicia', 'Andrea', 'Annie', 'belinda', 'linda', 'steph',
@@ -38,6 +39,12 @@ MAX_SECONDS = 12.0
 SPEECH_LEVEL_DB = -24.0     # active-speech level of every voice before its own offset and the emotion's gain
 SPEAKER_LEVEL_DB = 1.0      # +- a speaker's own loudness
 FLITE_PITCH_SCALE = 0.6     # espeak-ng's SSML pitch % moves F0 by about 0.6 of the nominal ratio; flite matches
+# A speaker's own voice, drawn from a population (semitones from 100 Hz, neutral prosody): median pitch
+# mean and sd per gender (112 / 206 Hz, as adult speakers' averages), kept within 2 sd, and the
+# intonation spread as the language's typical variant's times a factor of 0.85-1.15 (voices.py).
+VOICE_MEDIAN_ST = {'male': 2.0, 'female': 12.5}
+VOICE_SD_ST = 1.5
+VOICE_SPREAD_FACTOR = 0.15
 
 
 def speaker(seed, split, lang, s, gender=None):
@@ -61,11 +68,33 @@ def speaker(seed, split, lang, s, gender=None):
             pool = MALE if gender == 'male' else FEMALE
         base = 'cmn' if lang == 'zh' else str(rng.choice(EN_ACCENTS))
         voice = f'{base}+{rng.choice(pool)}'
+    median = VOICE_MEDIAN_ST[gender] + VOICE_SD_ST * float(np.clip(rng.standard_normal(), -2, 2))
+    spread_factor = 1 + float(rng.uniform(-VOICE_SPREAD_FACTOR, VOICE_SPREAD_FACTOR))
+    own = voice_calibration(lang, voice, use_flite)
+    if use_flite:
+        base_pitch, pitch_offset = 50, median - own['median_st']       # flite: sox shifts it, in semitones
+    else:
+        base_pitch, pitch_offset = int(np.clip(round(own['base'] + (median - own['median_st']) / own['st_per_base']), 0, 99)), 0.0
     return {'engine': 'flite' if use_flite else 'espeak', 'voice': voice, 'gender': gender,
-            'base_pitch': int(rng.integers(42, 59)),
-            'pitch_offset': round(float(rng.uniform(-2.0, 2.0)), 2),     # flite: semitones
+            'base_pitch': base_pitch, 'pitch_offset': round(pitch_offset, 2),
+            'range_scale': round(float(np.clip(spread_factor * own['typical_spread_st'] / own['spread_st'], 0.4, 2.0)), 3),
             'level_db': round(float(rng.uniform(-SPEAKER_LEVEL_DB, SPEAKER_LEVEL_DB)), 2),
             'band': [int(rng.integers(250, 351)), int(rng.integers(3200, 3501))]}
+
+
+def voice_calibration(lang, voice, flite):
+    """A voice's own median pitch and spread (voices.json), with the language's typical spread.
+    A variant whose measured pitch moves implausibly with the base takes its group's median slope."""
+    table = voices.table()
+    group = table['espeak'][lang]
+    typical = float(np.median([v['spread_st'] for v in group.values()]))
+    if flite:
+        return dict(table['flite'][voice], typical_spread_st=typical)
+    own = dict(group[voice], typical_spread_st=typical)
+    if not 0.1 <= own['st_per_base'] <= 0.3:
+        peers = [v['st_per_base'] for k, v in group.items() if v['base'] == own['base'] and 0.1 <= v['st_per_base'] <= 0.3]
+        own['st_per_base'] = float(np.median(peers))
+    return own
 
 
 def speaker_index(split, i):
@@ -79,15 +108,15 @@ def draw(seed, split, lang, i, emotion=None, gender=None, text=None, voice=None)
     rng = emotions.rng_for(seed, split, lang, i)
     emotion = emotion or str(rng.choice(emotions.EMOTIONS))
     p = emotions.sample_prosody(emotion, rng)
-    if spk['engine'] == 'flite':
-        p['range'] = 100.0  # flite's voices take no pitch-range setting: their intonation is their own
+    if spk['engine'] == 'flite' and voices.table()['flite'][spk['voice']]['f0_stddev'] is None:
+        p['range'] = 100.0  # flite's rms takes no pitch-range setting: its intonation is its own
     cue = emotions.cues(p)
     return {
         'id': f'{split}-{lang}-{i:05d}', 'lang': lang, 'split': split,
         'speaker': f'{split}-{lang}-s{speaker_index(split, i):05d}' if voice is None else voice.get('id', 'call'),
         'text': text or str(rng.choice(SENTENCES[lang])), 'voice': spk['voice'], 'engine': spk['engine'],
         'gender': spk['gender'], 'base_pitch': spk['base_pitch'], 'pitch_offset': spk['pitch_offset'],
-        'level_db': spk['level_db'], 'band': spk['band'], 'emotion': emotion,
+        'range_scale': spk.get('range_scale', 1.0), 'level_db': spk['level_db'], 'band': spk['band'], 'emotion': emotion,
         'prosody': p, 'cues': cue, 'snr_db': round(float(rng.uniform(22, 40)), 1),
         'gain_db': round(float(rng.uniform(-1.0, 1.0)), 2),
         'noise_seed': int(rng.integers(0, 2**31 - 1)),
@@ -103,8 +132,9 @@ def speak_espeak(item, wav):
     start = pool.index(variant)
     for k in range(len(pool)):
         voice = f'{base}+{pool[(start + k) % len(pool)]}'
+        spoken = dict(item['prosody'], range=round(item['prosody']['range'] * item['range_scale'], 1))
         done = subprocess.run(['espeak-ng', '-v', voice, '-p', str(item['base_pitch']), '-m',
-                               '-w', wav, emotions.ssml(item['text'], item['prosody'])],
+                               '-w', wav, emotions.ssml(item['text'], spoken)],
                               capture_output=True)
         if done.returncode == 0:
             item['voice'] = voice
@@ -113,15 +143,21 @@ def speak_espeak(item, wav):
 
 
 def speak_flite(item, wav, tmp):
-    """flite reads plain text: the rate goes to its duration stretch, pitch to sox (with the
-    speaker's offset), and the pauses are silences between phrases spoken one by one."""
+    """flite reads plain text: the rate goes to its duration stretch, the range to its F0 model's
+    spread (int_f0_target_stddev; rms has none), pitch to sox (with the speaker's offset), and the
+    pauses are silences between phrases spoken one by one."""
     p = item['prosody']
+    default_stddev = voices.table()['flite'][item['voice']]['f0_stddev']
+    stddev = default_stddev * p['range'] / 100.0 * item['range_scale'] if default_stddev else None
     chunks = emotions.phrases(item['text'], p)
     parts = []
     for k, chunk in enumerate(chunks):
         part = os.path.join(tmp, f'part{k}.wav')
-        subprocess.run(['flite', '-voice', item['voice'], '--setf', f'duration_stretch={100.0 / p["rate"]:.4f}',
-                        '-t', chunk, '-o', part], check=True, capture_output=True)
+        setf = ['--setf', f'duration_stretch={100.0 / p["rate"]:.4f}']
+        if stddev:
+            setf += ['--setf', f'int_f0_target_stddev={stddev:.2f}']
+        subprocess.run(['flite', '-voice', item['voice']] + setf + ['-t', chunk, '-o', part],
+                       check=True, capture_output=True)
         parts.append(part)
     rate = int(subprocess.run(['soxi', '-r', parts[0]], check=True, capture_output=True).stdout)
     silence = os.path.join(tmp, 'pause.wav')

@@ -17,7 +17,7 @@ import prosody
 
 NEG = -1e9
 MEL_MEAN, MEL_STD = -4.0, 3.0   # fixed normalisation of the raw log-mel, kept inside the models
-CONTEXT_DIM = 16
+CONTEXT_DIM = 24          # int8 values per 80 ms frame: 300 bytes per second of audio, 3.75 % of G.711
 CONTEXT_SCALE = 127.0
 MAX_POSITIONS = 96
 PITCH_DIM = 2                 # the per-frame pitch track next to the log-mel (prosody.analyse)

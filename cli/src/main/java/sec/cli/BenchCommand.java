@@ -220,12 +220,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The stepped real-time load (40 ms RTT, p95 ≤ 500 ms). */
+    /** The stepped real-time load (40 ms RTT, p95 ≤ 500 ms, each step after its warm-up wave). */
     private void realtime(ObjectNode result) throws Exception {
         RealtimeLoadBench.Result load = RealtimeLoadBench.run(new int[] {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256}, 40, 500,
                 calls -> calls <= maxCalls, bundle);
         result.put("max_realtime_calls", load.passedCalls());
         result.put("realtime_rtt_ms", 40);
+        result.put("realtime_warmup_calls_max", RealtimeLoadBench.MAX_WARMUP_CALLS);
         if (load.passed() != null) {
             for (String k : new String[] {"p50_caption_latency_ms", "p95_caption_latency_ms", "p99_caption_latency_ms", "timeouts"}) {
                 result.put("realtime_" + k, load.passed().path(k).asLong());

@@ -139,11 +139,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--metrics-port", defaultValue = "0", description = "port of the Prometheus endpoint (default: any free one)")
     int metricsPortOption;
 
+    @Option(names = "--warmup-calls", defaultValue = "0", description = "first stream this many calls (copies of the bundled"
+            + " ones, not in the summary) and start the measured calls when all their captions are in: the figures of a warm"
+            + " pipeline, as on a TaskManager that has run a while, instead of a fresh JVM's")
+    int warmupCalls;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         Path models = SecCli.modelsDir();
-        Calls loaded = loadCalls(models.resolve("calls"));
+        Calls loaded = loadCalls(models.resolve("calls"), calls, "");
         List<List<AudioFrame>> streams = loaded.streams();
         // every segment the endpointer will cut gets a caption, but those that are not speech
         FeatureExtractor gate = FeatureExtractor.of(ModelManifest.load(bundleDir != null ? bundleDir : models.resolve("bundled")));
@@ -152,6 +157,16 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < streams.size(); i++) {
             List<AudioFrame> frames = streams.get(i);
             expected += perBundledCall.computeIfAbsent(i % loaded.distinct(), k -> speechSegments(gate, frames));
+        }
+        DemoWarmup warmup = DemoWarmup.none();
+        if (warmupCalls > 0) {
+            Calls warm = loadCalls(models.resolve("calls"), warmupCalls, DemoWarmup.PREFIX);
+            int warmExpected = 0;
+            for (int i = 0; i < warm.streams().size(); i++) {
+                List<AudioFrame> frames = warm.streams().get(i);
+                warmExpected += perBundledCall.computeIfAbsent(i % warm.distinct(), k -> speechSegments(gate, frames));
+            }
+            warmup = new DemoWarmup(warm.streams(), warmExpected);
         }
         FaultInjection faults = inject == null ? FaultInjection.NONE : FaultInjection.parse(inject);
         int frameCount = streams.stream().mapToInt(List::size).sum();
@@ -212,8 +227,10 @@ public final class DemoCommand implements Callable<Integer> {
                 throw e;
             }
             out.printf("Kafka: %s   Flink web UI: http://127.0.0.1:%d   metrics: http://127.0.0.1:%d/metrics%n"
-                    + "%s%d calls, %d utterances expected%nlog: %s%n%n",
+                    + "%s%s%d calls, %d utterances expected%nlog: %s%n%n",
                     kafka.bootstrapServers(), port, metricsPort, dashboard == null ? "" : "dashboard: " + dashboard.url() + "\n",
+                    warmup.expected() == 0 ? "" : String.format("warm-up first: %d calls, %d utterances (not counted)%n",
+                            warmup.streams().size(), warmup.expected()),
                     streams.size(), expected, System.getProperty("sec.log.file",
                             Path.of(System.getProperty("java.io.tmpdir"), "sec.log").toString()));
             if (faults.any()) {
@@ -221,13 +238,14 @@ public final class DemoCommand implements Callable<Integer> {
                         faults.outage().toSeconds(), (outageFrom - System.currentTimeMillis()) / 1000.0);
             }
             out.flush();
-            Thread producer = new Thread(() -> produce(settings, streams, bad), "demo-producer");
+            DemoWarmup warm = warmup;
+            Thread producer = new Thread(() -> produce(settings, warm, streams, bad), "demo-producer");
             producer.start();
             Thread rollout = rolloutAt == null ? null : DemoRollout.start(settings, Double.parseDouble(rolloutAt[0]),
                     Path.of(rolloutAt[1]), out);
             HeapWatch heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
             try {
-                consume(settings, summary, out, Duration.ofSeconds(timeoutS), faults.any());
+                consume(settings, summary, warmup, out, Duration.ofSeconds(timeoutS), faults.any());
                 if (lingerS > 0) {
                     out.printf("%nall captions in; the pipeline and the page stay up %d s%n", lingerS);
                     out.flush();
@@ -292,7 +310,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** The streamed calls: stream i is a copy of bundled call {@code i % distinct}. */
     private record Calls(List<List<AudioFrame>> streams, int distinct) {}
 
-    private Calls loadCalls(Path dir) throws Exception {
+    /** {@code count} streams, ids {@code prefix} + the bundled call's (+ "-copy" after the first round). */
+    private Calls loadCalls(Path dir, int count, String prefix) throws Exception {
         List<JsonNode> bundled = new ArrayList<>();
         ObjectMapper m = new ObjectMapper();
         for (String line : Files.readAllLines(dir.resolve("calls.jsonl"))) {
@@ -305,9 +324,9 @@ public final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--lang must be en, zh or both, got '" + lang + "'");
         }
         List<List<AudioFrame>> out = new ArrayList<>();
-        for (int i = 0; i < calls; i++) {
+        for (int i = 0; i < count; i++) {
             JsonNode n = bundled.get(i % bundled.size());
-            String id = n.get("file").asText().replace(".wav", "") + (i < bundled.size() ? "" : "-" + i / bundled.size());
+            String id = prefix + n.get("file").asText().replace(".wav", "") + (i < bundled.size() ? "" : "-" + i / bundled.size());
             out.add(CallFrames.of(id, dir.resolve(n.get("file").asText()), n.get("lang").asText()));
             List<DemoSummary.Turn> turns = new ArrayList<>();
             n.path("turns").forEach(t -> turns.add(new DemoSummary.Turn(t.get("channel").asText(),
@@ -317,10 +336,17 @@ public final class DemoCommand implements Callable<Integer> {
         return new Calls(out, bundled.size());
     }
 
-    /** All calls at once, frame step by frame step: in real time unless --fast. */
-    private void produce(KafkaSettings settings, List<List<AudioFrame>> streams, List<BadFrames.Timed> bad) {
+    /** All calls at once, frame step by frame step: in real time unless --fast; the warm-up's calls first. */
+    private void produce(KafkaSettings settings, DemoWarmup warmup, List<List<AudioFrame>> streams, List<BadFrames.Timed> bad) {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(settings.clientConfig(), new ByteArraySerializer(), new ByteArraySerializer())) {
-            new FrameStreamer(fast ? 0 : 1, staggerMs).stream(p, settings.topics().frames(), streams, bad);
+            FrameStreamer streamer = new FrameStreamer(fast ? 0 : 1, staggerMs);
+            if (!warmup.streams().isEmpty()) {
+                streamer.stream(p, settings.topics().frames(), warmup.streams(), List.of());
+                if (!warmup.await(timeoutS * 1000L)) {
+                    return; // the summary then lacks every caption: the run fails as a slow one does
+                }
+            }
+            streamer.stream(p, settings.topics().frames(), streams, bad);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -331,8 +357,8 @@ public final class DemoCommand implements Callable<Integer> {
      * every injected bad record its dead letter; with faults injected, also the requests and
      * verdicts, so the summary can name the blocks the cloud never answered.
      */
-    private static void consume(KafkaSettings settings, DemoSummary summary, PrintWriter out, Duration limit,
-            boolean watchCloud) {
+    private static void consume(KafkaSettings settings, DemoSummary summary, DemoWarmup warmup, PrintWriter out,
+            Duration limit, boolean watchCloud) {
         Properties c = settings.clientConfig();
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "sec-demo-reader");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -349,7 +375,11 @@ public final class DemoCommand implements Callable<Integer> {
                     topics.verdicts()) : List.of(topics.captions(), topics.deadLetters(), topics.alerts()));
             while (System.currentTimeMillis() < Math.min(deadline, drainUntil)) {
                 for (var r : consumer.poll(Duration.ofMillis(500))) {
-                    if (r.topic().equals(topics.deadLetters())) {
+                    if (DemoWarmup.isWarmup(r.key())) {
+                        if (r.topic().equals(topics.captions())) {
+                            warmup.caption();
+                        }
+                    } else if (r.topic().equals(topics.deadLetters())) {
                         summary.deadLetter();
                     } else if (r.topic().equals(topics.alerts())) {
                         EmotionAlert a = alerts.decode(r.value());

@@ -123,6 +123,27 @@ class DemoCommandTest {
         assertEquals((double) s.get("timeouts").asInt(), timedOut, "timed-out tokens counted as the captions mark them");
     }
 
+    /**
+     * {@code --warmup-calls}: a wave streamed first through the same broker and jobs, whose captions
+     * are awaited and left out of the summary; the measured call is captioned after it as without one.
+     */
+    @Test
+    void aWarmupWaveRunsFirstAndStaysOutOfTheSummary(@TempDir Path tmp) throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "1",
+                "--warmup-calls", "2", "--fast", "--summary", summary.toString(), "--timeout-s", "300");
+        assertEquals(0, code, out + "\n" + err);
+        assertTrue(out.toString().contains("warm-up first: 2 calls"), out.toString());
+        JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
+        assertEquals(1, s.get("calls").asInt());
+        assertEquals(s.get("utterances").asInt(), s.get("captions").asInt(), s.toString());
+        assertEquals(0, s.get("duplicate_captions").asInt());
+        assertTrue(out.toString().lines().noneMatch(l -> l.startsWith(DemoWarmup.PREFIX)), "warm-up captions are not listed: " + out);
+        assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("call-01-en")), out.toString());
+    }
+
     /** A bundle whose decoder is missing: the demo refuses to start, with one line naming the file. */
     @Test
     void aBrokenModelBundleStopsTheJobWithOneLine(@TempDir Path tmp) throws Exception {
