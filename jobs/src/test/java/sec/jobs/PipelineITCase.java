@@ -126,12 +126,14 @@ class PipelineITCase {
                 assertTrue(letter.getOffset() >= 0 && letter.getReason().contains("AudioFrame"), letter.toString());
             }
 
-            // Privacy: the cloud gets int8 contexts (steps x 16 bytes) and token ids, never PCM.
+            // Privacy: the cloud gets int8 contexts (steps x the bundle's context width) and token ids, never PCM.
+            int width = sec.inference.model.ModelManifest.load(PipelineFixture.MODELS.resolve("bundled")).contextDim();
             long contextBytes = 0;
             AvroCodec<AcousticContext> ctxCodec = new AvroCodec<>(AcousticContext.class);
             for (byte[] b : PipelineFixture.read(settings, settings.topics().contexts(), expected.size())) {
                 AcousticContext c = ctxCodec.decode(b);
-                assertEquals(c.getSteps() * 16, c.getFeatures().remaining());
+                assertEquals(width, c.getDim());
+                assertEquals(c.getSteps() * width, c.getFeatures().remaining());
                 assertTrue(c.getSteps() <= 12_000 / 80, "at most one step per 80 ms of a 12 s utterance");
                 contextBytes += b.length;
             }

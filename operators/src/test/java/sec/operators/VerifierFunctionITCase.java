@@ -39,10 +39,11 @@ class VerifierFunctionITCase {
         int n = 0;
         for (JsonNode f : fixtures) {
             JsonNode ctx = f.get("context");
-            byte[] bytes = new byte[ctx.size() * 16];
+            int dim = ctx.get(0).size();
+            byte[] bytes = new byte[ctx.size() * dim];
             for (int t = 0; t < ctx.size(); t++) {
-                for (int c = 0; c < 16; c++) {
-                    bytes[t * 16 + c] = (byte) ctx.get(t).get(c).asInt();
+                for (int c = 0; c < dim; c++) {
+                    bytes[t * dim + c] = (byte) ctx.get(t).get(c).asInt();
                 }
             }
             JsonNode draft = f.get("drafter").get("tokens");
