@@ -32,8 +32,10 @@ class DemoCommandTest {
         assertEquals(s.get("utterances").asInt(), s.get("captions").asInt());
         assertEquals(0, s.get("duplicate_captions").asInt());
         assertTrue(s.get("rho").asDouble() > 0 && s.get("rho").asDouble() < 1, s.toString());
-        assertTrue(s.get("alerts").asInt() >= 1, "call-02's customer sounds anxious twice in a row: " + s);
-        assertTrue(out.toString().contains("ALERT call-02-en"), out.toString());
+        // the scripts have customers frustrated, angry or anxious in consecutive turns (which call's alert fires
+        // depends on what the bundled pair hears); every alert read is printed as one line
+        assertTrue(s.get("alerts").asInt() >= 1, "a customer upset in two consecutive turns: " + s);
+        assertEquals(s.get("alerts").asInt(), out.toString().lines().filter(l -> l.startsWith("ALERT call-0")).count(), out.toString());
         assertTrue(out.toString().contains("Flink web UI: http://127.0.0.1:"), out.toString());
         double accuracy = s.get("emotion_accuracy").asDouble(-1);
         assertTrue(accuracy >= 0 && accuracy <= 1, "emotions scored against the calls' script: " + s);
