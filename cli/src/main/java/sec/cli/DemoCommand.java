@@ -152,21 +152,12 @@ public final class DemoCommand implements Callable<Integer> {
         List<List<AudioFrame>> streams = loaded.streams();
         // every segment the endpointer will cut gets a caption, but those that are not speech
         FeatureExtractor gate = FeatureExtractor.of(ModelManifest.load(bundleDir != null ? bundleDir : models.resolve("bundled")));
-        int expected = 0;
         Map<Integer, Integer> perBundledCall = new HashMap<>(); // copies of a bundled call cut alike
-        for (int i = 0; i < streams.size(); i++) {
-            List<AudioFrame> frames = streams.get(i);
-            expected += perBundledCall.computeIfAbsent(i % loaded.distinct(), k -> speechSegments(gate, frames));
-        }
+        int expected = expectedCaptions(loaded, gate, perBundledCall);
         DemoWarmup warmup = DemoWarmup.none();
         if (warmupCalls > 0) {
             Calls warm = loadCalls(models.resolve("calls"), warmupCalls, DemoWarmup.PREFIX);
-            int warmExpected = 0;
-            for (int i = 0; i < warm.streams().size(); i++) {
-                List<AudioFrame> frames = warm.streams().get(i);
-                warmExpected += perBundledCall.computeIfAbsent(i % warm.distinct(), k -> speechSegments(gate, frames));
-            }
-            warmup = new DemoWarmup(warm.streams(), warmExpected);
+            warmup = new DemoWarmup(warm.streams(), expectedCaptions(warm, gate, perBundledCall));
         }
         FaultInjection faults = inject == null ? FaultInjection.NONE : FaultInjection.parse(inject);
         int frameCount = streams.stream().mapToInt(List::size).sum();
@@ -290,6 +281,16 @@ public final class DemoCommand implements Callable<Integer> {
         return rttMs == 0 ? arriving : org.apache.flink.streaming.api.datastream.AsyncDataStream.orderedWait(arriving,
                 new sec.cli.inject.LinkDelay(rttMs), rttMs + 10_000, java.util.concurrent.TimeUnit.MILLISECONDS, 1000)
                 .name("link-rtt").uid("link-rtt");
+    }
+
+    /** The captions the streams must get: their speech segments, counted once per bundled call. */
+    private static int expectedCaptions(Calls calls, FeatureExtractor gate, Map<Integer, Integer> perBundledCall) {
+        int n = 0;
+        for (int i = 0; i < calls.streams().size(); i++) {
+            List<AudioFrame> frames = calls.streams().get(i);
+            n += perBundledCall.computeIfAbsent(i % calls.distinct(), k -> speechSegments(gate, frames));
+        }
+        return n;
     }
 
     /** The segments of a call the endpointer cuts that hold speech (each gets a caption). */
