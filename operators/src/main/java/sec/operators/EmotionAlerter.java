@@ -1,26 +1,31 @@
 package sec.operators;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.StateTtlConfig;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import sec.schemas.EmotionAlert;
 import sec.schemas.EmotionCaption;
 
 /**
- * Evaluates the alert rules per call (keyed by call id) over its final captions. Per rule and
- * channel it keeps the current streak (consecutive rules) or when a {@code from} emotion was last
- * named (transition rules), in keyed state that expires with the call.
+ * Evaluates the alert rules per call (keyed by call id) over its final captions in the order they were
+ * spoken ({@link SpeechOrderRules}): it keeps each channel's last {@link #HISTORY} captions in keyed
+ * state that expires with the call, and reads every rule off them as each caption comes in.
  */
 public class EmotionAlerter extends KeyedProcessFunction<String, EmotionCaption, EmotionAlert> {
     private static final java.time.Duration IDLE_TTL = java.time.Duration.ofMinutes(30);
+    /** Captions remembered per channel: a streak or a 30 s transition needs a few; late captions a few more. */
+    static final int HISTORY = 32;
 
     private final List<AlertRule> rules;
-    /** "rule/channel" → streak length, or the call time the from-emotion was last seen. */
-    private transient MapState<String, Long> marks;
+    /** "channel/utterance id" → the caption as the rules remember it. */
+    private transient MapState<String, HeardCaption> heard;
 
     public EmotionAlerter(List<AlertRule> rules) {
         this.rules = List.copyOf(rules);
@@ -28,9 +33,14 @@ public class EmotionAlerter extends KeyedProcessFunction<String, EmotionCaption,
 
     @Override
     public void open(OpenContext ctx) {
-        MapStateDescriptor<String, Long> d = new MapStateDescriptor<>("alert-marks", String.class, Long.class);
+        heard = getRuntimeContext().getMapState(history());
+    }
+
+    static MapStateDescriptor<String, HeardCaption> history() {
+        MapStateDescriptor<String, HeardCaption> d = new MapStateDescriptor<>("alert-history",
+                TypeInformation.of(String.class), TypeInformation.of(HeardCaption.class));
         d.enableTimeToLive(StateTtlConfig.newBuilder(IDLE_TTL).build());
-        marks = getRuntimeContext().getMapState(d);
+        return d;
     }
 
     @Override
@@ -39,35 +49,26 @@ public class EmotionAlerter extends KeyedProcessFunction<String, EmotionCaption,
             return;
         }
         String channel = c.getChannel().name();
-        String emotion = c.getEmotion() == null ? "" : c.getEmotion().toLowerCase();
-        for (AlertRule r : rules) {
-            if (!r.watches(channel)) {
-                continue;
-            }
-            String key = r.name() + "/" + channel;
-            if (r.transition()) {
-                Long fromAt = marks.get(key);
-                if (r.emotions().contains(emotion) && fromAt != null && c.getEndMs() - fromAt <= r.withinMs()) {
-                    marks.remove(key);
-                    out.collect(alert(c, r, emotion, channel + ": " + r.from() + " to " + emotion + " within "
-                            + (c.getEndMs() - fromAt) + " ms"));
-                }
-                if (r.from().contains(emotion)) {
-                    marks.put(key, c.getEndMs());
-                }
-            } else {
-                Long streak = marks.get(key);
-                long next = r.emotions().contains(emotion) ? (streak == null ? 0 : streak) + 1 : 0;
-                marks.put(key, next);
-                if (next == r.consecutive()) { // once per streak
-                    out.collect(alert(c, r, emotion, channel + ": " + emotion + " in " + next + " consecutive utterances"));
-                }
+        String prefix = channel + "/";
+        HeardCaption latest = new HeardCaption(c.getUtteranceId(), c.getStartMs(), c.getEndMs(),
+                c.getEmotion() == null ? "" : c.getEmotion().toLowerCase());
+        heard.put(prefix + c.getUtteranceId(), latest);
+        List<HeardCaption> sameChannel = new ArrayList<>();
+        for (var e : heard.entries()) {
+            if (e.getKey().startsWith(prefix)) {
+                sameChannel.add(e.getKey().equals(prefix + c.getUtteranceId()) ? latest : e.getValue());
             }
         }
-    }
-
-    private static EmotionAlert alert(EmotionCaption c, AlertRule r, String emotion, String message) {
-        return EmotionAlert.newBuilder().setCallId(c.getCallId()).setRule(r.name()).setChannel(c.getChannel())
-                .setUtteranceId(c.getUtteranceId()).setEmotion(emotion).setAtMs(c.getEndMs()).setMessage(message).build();
+        sameChannel.sort(Comparator.comparingLong((HeardCaption h) -> h.startMs).thenComparing(h -> h.utteranceId));
+        for (SpeechOrderRules.Match m : SpeechOrderRules.matches(rules, channel, sameChannel, latest)) {
+            out.collect(EmotionAlert.newBuilder().setCallId(c.getCallId()).setRule(m.rule().name()).setChannel(c.getChannel())
+                    .setUtteranceId(m.at().utteranceId).setEmotion(m.at().emotion).setAtMs(m.at().endMs).setMessage(m.why()).build());
+        }
+        for (HeardCaption h : sameChannel) {
+            heard.put(prefix + h.utteranceId, h); // the marks the rules set
+        }
+        for (int oldest = 0; oldest < sameChannel.size() - HISTORY; oldest++) {
+            heard.remove(prefix + sameChannel.get(oldest).utteranceId);
+        }
     }
 }

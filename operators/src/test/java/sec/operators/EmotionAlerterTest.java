@@ -82,6 +82,71 @@ class EmotionAlerterTest {
         restored.close();
     }
 
+    /**
+     * Under pipelined drafting a caption that waits on the cloud comes out after the next utterance's:
+     * the rules read the captions in the order they were spoken, and a late one fills its place.
+     */
+    @Test
+    void captionsFinishedOutOfOrderCountInTheOrderTheyWereSpoken() throws Exception {
+        try (var h = harness(AlertRule.DEFAULTS)) {
+            h.processElement(caption("c1", Channel.CUSTOMER, 17_000, "angry"), 0);
+            h.processElement(caption("c1", Channel.CUSTOMER, 3_000, "neutral"), 0);
+            assertEquals(0, h.extractOutputValues().size());
+            h.processElement(caption("c1", Channel.CUSTOMER, 10_000, "frustrated"), 0); // spoken between the two
+            List<EmotionAlert> alerts = h.extractOutputValues();
+            assertEquals(1, alerts.size(), alerts.toString());
+            assertEquals("customer-angry", alerts.get(0).getRule());
+            assertEquals("c1/CUSTOMER/10000", alerts.get(0).getUtteranceId());
+            assertTrue(alerts.get(0).getMessage().contains("2 consecutive"), alerts.get(0).getMessage());
+            h.processElement(caption("c1", Channel.CUSTOMER, 24_000, "frustrated"), 0); // the same streak, longer
+            h.processElement(caption("c1", Channel.CUSTOMER, 6_000, "angry"), 0);     // late, the same streak too
+            assertEquals(1, h.extractOutputValues().size(), h.extractOutputValues().toString());
+        }
+        try (var h = harness(AlertRule.DEFAULTS)) {
+            h.processElement(caption("c1", Channel.CUSTOMER, 1_000, "frustrated"), 0);
+            h.processElement(caption("c1", Channel.CUSTOMER, 5_000, "frustrated"), 0); // arrival order: frustrated twice
+            h.processElement(caption("c1", Channel.CUSTOMER, 2_000, "neutral"), 0);    // finished last, spoken first? no: between
+            h.processElement(caption("c1", Channel.CUSTOMER, 3_000, "calm"), 0);
+            assertEquals(1, h.extractOutputValues().size(), "an alert, once fired, stays fired");
+        }
+    }
+
+    @Test
+    void aLateCalmCaptionCompletesATransitionToTheAngerAfterIt() throws Exception {
+        try (var h = harness("calm-to-anger: channel=ANY from=calm to=angry within-ms=30000")) {
+            h.processElement(caption("c1", Channel.AGENT, 10_000, "angry"), 0);
+            assertEquals(0, h.extractOutputValues().size());
+            h.processElement(caption("c1", Channel.AGENT, 5_000, "calm"), 0);
+            List<EmotionAlert> alerts = h.extractOutputValues();
+            assertEquals(1, alerts.size(), alerts.toString());
+            assertEquals("c1/AGENT/10000", alerts.get(0).getUtteranceId());
+            assertTrue(alerts.get(0).getMessage().contains("within 5000 ms"), alerts.get(0).getMessage());
+            h.processElement(caption("c1", Channel.AGENT, 12_000, "angry"), 0); // the calm is used up
+            assertEquals(1, h.extractOutputValues().size());
+        }
+    }
+
+    @Test
+    void aLongCallKeepsABoundedHistory() throws Exception {
+        try (var h = harness(AlertRule.DEFAULTS)) {
+            for (int i = 1; i <= 200; i++) {
+                h.processElement(caption("c1", i % 2 == 0 ? Channel.AGENT : Channel.CUSTOMER, i * 1_000L, "neutral"), 0);
+            }
+            var backend = h.getOperator().getKeyedStateBackend();
+            backend.setCurrentKey("c1");
+            var history = backend.getPartitionedState(org.apache.flink.runtime.state.VoidNamespace.INSTANCE,
+                    org.apache.flink.runtime.state.VoidNamespaceSerializer.INSTANCE, EmotionAlerter.history());
+            int kept = 0;
+            for (var ignored : history.keys()) {
+                kept++;
+            }
+            assertEquals(2 * EmotionAlerter.HISTORY, kept, "each channel's last captions");
+            h.processElement(caption("c1", Channel.CUSTOMER, 300_000, "sad"), 0);
+            h.processElement(caption("c1", Channel.CUSTOMER, 301_000, "anxious"), 0);
+            assertEquals(1, h.extractOutputValues().size(), "the rules still see the latest captions");
+        }
+    }
+
     @Test
     void aRuleThatCannotBeReadNamesItself() {
         var e = assertThrows(IllegalArgumentException.class, () -> AlertRule.parse("loud: channel=CUSTOMER emotion=angry volume=9"));
