@@ -11,24 +11,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import sec.connectors.AvroCodec;
 import sec.devkit.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
@@ -39,9 +34,6 @@ import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
 import sec.schemas.Channel;
-import sec.schemas.EmotionAlert;
-import sec.schemas.EmotionCaption;
-import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 import sec.cli.inject.BadFrames;
 import sec.cli.inject.FaultInjection;
@@ -236,7 +228,7 @@ public final class DemoCommand implements Callable<Integer> {
                     Path.of(rolloutAt[1]), out);
             HeapWatch heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
             try {
-                consume(settings, summary, warmup, out, Duration.ofSeconds(timeoutS), faults.any());
+                DemoReader.read(settings, summary, warmup, out, Duration.ofSeconds(timeoutS), faults.any());
                 if (lingerS > 0) {
                     out.printf("%nall captions in; the pipeline and the page stay up %d s%n", lingerS);
                     out.flush();
@@ -350,56 +342,6 @@ public final class DemoCommand implements Callable<Integer> {
             streamer.stream(p, settings.topics().frames(), streams, bad);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Reads captions (read_committed) and dead letters until every utterance has its caption and
-     * every injected bad record its dead letter; with faults injected, also the requests and
-     * verdicts, so the summary can name the blocks the cloud never answered.
-     */
-    private static void consume(KafkaSettings settings, DemoSummary summary, DemoWarmup warmup, PrintWriter out,
-            Duration limit, boolean watchCloud) {
-        Properties c = settings.clientConfig();
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "sec-demo-reader");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        AvroCodec<EmotionCaption> codec = new AvroCodec<>(EmotionCaption.class);
-        AvroCodec<VerifyRequest> requests = new AvroCodec<>(VerifyRequest.class);
-        AvroCodec<Verdict> verdicts = new AvroCodec<>(Verdict.class);
-        AvroCodec<EmotionAlert> alerts = new AvroCodec<>(EmotionAlert.class);
-        var topics = settings.topics();
-        long deadline = System.currentTimeMillis() + limit.toMillis();
-        long drainUntil = Long.MAX_VALUE;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(watchCloud ? List.of(topics.captions(), topics.deadLetters(), topics.alerts(), topics.requests(),
-                    topics.verdicts()) : List.of(topics.captions(), topics.deadLetters(), topics.alerts()));
-            while (System.currentTimeMillis() < Math.min(deadline, drainUntil)) {
-                for (var r : consumer.poll(Duration.ofMillis(500))) {
-                    if (DemoWarmup.isWarmup(r.key())) {
-                        if (r.topic().equals(topics.captions())) {
-                            warmup.caption();
-                        }
-                    } else if (r.topic().equals(topics.deadLetters())) {
-                        summary.deadLetter();
-                    } else if (r.topic().equals(topics.alerts())) {
-                        EmotionAlert a = alerts.decode(r.value());
-                        summary.alert();
-                        out.printf("ALERT %-12s %-14s %s%n", a.getCallId(), a.getRule(), a.getMessage());
-                    } else if (r.topic().equals(topics.requests())) {
-                        summary.request(requests.decode(r.value()));
-                    } else if (r.topic().equals(topics.verdicts())) {
-                        summary.verdict(verdicts.decode(r.value()));
-                    } else {
-                        summary.add(codec.decode(r.value()), out);
-                    }
-                }
-                if (summary.complete() && drainUntil == Long.MAX_VALUE) {
-                    // alerts (and, when injecting, requests and verdicts) for the last captions commit with
-                    // the next checkpoint (every second): read on a little longer
-                    drainUntil = System.currentTimeMillis() + 2_500;
-                }
-            }
         }
     }
 
