@@ -62,10 +62,12 @@ class DemoCommandTest {
     }
 
     /**
-     * The calls whose customer gets two consecutive captions (by start time) that the default rules
-     * count as one streak: angry or frustrated, or sad or anxious.
+     * The calls whose customer gets two consecutive captions (by start time) that one of the default
+     * streak rules (consecutive=2 on the customer) counts.
      */
     private static java.util.Set<String> callsWithACustomerUpsetTwice(String out) {
+        java.util.List<sec.operators.AlertRule> streaks = sec.operators.AlertRule.parse(sec.operators.AlertRule.DEFAULTS).stream()
+                .filter(r -> !r.transition() && r.consecutive() == 2 && r.watches("CUSTOMER")).toList();
         java.util.regex.Pattern caption = java.util.regex.Pattern.compile("^(call-\\S+)\\s+CUSTOMER\\s+([\\d.]+)s\\s+(\\S+)\\s");
         java.util.Map<String, java.util.TreeMap<Double, String>> byCall = new java.util.TreeMap<>();
         out.lines().map(caption::matcher).filter(java.util.regex.Matcher::find).forEach(m -> byCall
@@ -74,21 +76,14 @@ class DemoCommandTest {
         byCall.forEach((call, emotions) -> {
             String previous = "";
             for (String e : emotions.values()) {
-                if (streakGroup(e) != null && streakGroup(e).equals(streakGroup(previous))) {
+                String p = previous;
+                if (streaks.stream().anyMatch(r -> r.emotions().contains(p) && r.emotions().contains(e))) {
                     calls.add(call);
                 }
                 previous = e;
             }
         });
         return calls;
-    }
-
-    private static String streakGroup(String emotion) {
-        return switch (emotion) {
-            case "angry", "frustrated" -> "anger";
-            case "sad", "anxious" -> "distress";
-            default -> null;
-        };
     }
 
     /**

@@ -50,22 +50,27 @@ public class EmotionAlerter extends KeyedProcessFunction<String, EmotionCaption,
         }
         String channel = c.getChannel().name();
         String prefix = channel + "/";
+        String key = prefix + c.getUtteranceId();
         HeardCaption latest = new HeardCaption(c.getUtteranceId(), c.getStartMs(), c.getEndMs(),
                 c.getEmotion() == null ? "" : c.getEmotion().toLowerCase());
-        heard.put(prefix + c.getUtteranceId(), latest);
         List<HeardCaption> sameChannel = new ArrayList<>();
         for (var e : heard.entries()) {
-            if (e.getKey().startsWith(prefix)) {
-                sameChannel.add(e.getKey().equals(prefix + c.getUtteranceId()) ? latest : e.getValue());
+            if (e.getKey().startsWith(prefix) && !e.getKey().equals(key)) {
+                sameChannel.add(e.getValue());
             }
         }
+        sameChannel.add(latest);
         sameChannel.sort(Comparator.comparingLong((HeardCaption h) -> h.startMs).thenComparing(h -> h.utteranceId));
+        List<String> marksBefore = sameChannel.stream().map(h -> h.marks).toList();
         for (SpeechOrderRules.Match m : SpeechOrderRules.matches(rules, channel, sameChannel, latest)) {
             out.collect(EmotionAlert.newBuilder().setCallId(c.getCallId()).setRule(m.rule().name()).setChannel(c.getChannel())
                     .setUtteranceId(m.at().utteranceId).setEmotion(m.at().emotion).setAtMs(m.at().endMs).setMessage(m.why()).build());
         }
-        for (HeardCaption h : sameChannel) {
-            heard.put(prefix + h.utteranceId, h); // the marks the rules set
+        for (int i = 0; i < sameChannel.size(); i++) {
+            HeardCaption h = sameChannel.get(i);
+            if (h == latest || !h.marks.equals(marksBefore.get(i))) { // the new caption, and those the rules marked
+                heard.put(prefix + h.utteranceId, h);
+            }
         }
         for (int oldest = 0; oldest < sameChannel.size() - HISTORY; oldest++) {
             heard.remove(prefix + sameChannel.get(oldest).utteranceId);

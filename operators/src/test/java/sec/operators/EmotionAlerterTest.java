@@ -104,8 +104,8 @@ class EmotionAlerterTest {
         }
         try (var h = harness(AlertRule.DEFAULTS)) {
             h.processElement(caption("c1", Channel.CUSTOMER, 1_000, "frustrated"), 0);
-            h.processElement(caption("c1", Channel.CUSTOMER, 5_000, "frustrated"), 0); // arrival order: frustrated twice
-            h.processElement(caption("c1", Channel.CUSTOMER, 2_000, "neutral"), 0);    // finished last, spoken first? no: between
+            h.processElement(caption("c1", Channel.CUSTOMER, 5_000, "frustrated"), 0); // adjacent as far as is known
+            h.processElement(caption("c1", Channel.CUSTOMER, 2_000, "neutral"), 0);    // late, spoken between them
             h.processElement(caption("c1", Channel.CUSTOMER, 3_000, "calm"), 0);
             assertEquals(1, h.extractOutputValues().size(), "an alert, once fired, stays fired");
         }
