@@ -44,8 +44,9 @@ public final class LocalCluster implements AutoCloseable {
         }
         deleteTree(dir);
         Files.createDirectories(dir);
+        java.util.Set<Integer> taken = new java.util.HashSet<>();
         for (String port : PORTS) {
-            env.put(port, String.valueOf(freePort()));
+            env.put(port, String.valueOf(freeFixedPort(taken)));
         }
         env.put("SEC_NO_BUILD", "1"); // ./sec runs the classes already built
         cluster.script(Duration.ofMinutes(4), "deploy/local/start.sh");
@@ -121,7 +122,7 @@ public final class LocalCluster implements AutoCloseable {
     /** A new TaskManager under the next free name; returns when it has registered. */
     public String startTaskManager() throws IOException, InterruptedException {
         String name = "tm" + nextTaskManager++;
-        script(Duration.ofMinutes(3), "deploy/local/taskmanager.sh", name);
+        scriptStarting(name, "deploy/local/taskmanager.sh", name);
         return name;
     }
 
@@ -135,11 +136,41 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts a JobManager again (it stands by). */
     public void startJobManager(String name) throws IOException, InterruptedException {
-        script(Duration.ofMinutes(3), "deploy/local/jobmanager.sh", name);
+        scriptStarting(name, "deploy/local/jobmanager.sh", name);
     }
 
     public void restartBroker() throws IOException, InterruptedException {
-        script(Duration.ofMinutes(3), "deploy/local/kafka.sh", "restart");
+        scriptStarting("kafka", "deploy/local/kafka.sh", "restart");
+    }
+
+    /** A script that starts process {@code name}; when it fails, the exception carries that process's last words. */
+    private void scriptStarting(String name, String... command) throws IOException, InterruptedException {
+        try {
+            script(Duration.ofMinutes(3), command);
+        } catch (IOException e) {
+            throw new IOException(e.getMessage() + lastWords(name), e);
+        }
+    }
+
+    /** The end of log/NAME.out and the last warnings and errors of log/NAME.log (a CI report shows no files). */
+    String lastWords(String name) {
+        StringBuilder out = new StringBuilder();
+        for (String file : new String[] {name + ".out", name + ".log"}) {
+            Path f = dir.resolve("log").resolve(file);
+            try {
+                List<String> lines = Files.readAllLines(f, java.nio.charset.StandardCharsets.ISO_8859_1);
+                List<String> tail = file.endsWith(".out") ? lines
+                        : lines.stream().filter(l -> l.contains(" ERROR ") || l.contains(" WARN ") || l.startsWith("Caused by")).toList();
+                tail = tail.subList(Math.max(0, tail.size() - 15), tail.size()).stream()
+                        .map(l -> l.length() > 400 ? l.substring(0, 400) + " ..." : l).toList();
+                if (!tail.isEmpty()) {
+                    out.append("\n--- end of ").append(f).append(" ---\n").append(String.join("\n", tail));
+                }
+            } catch (IOException e) {
+                out.append("\n(").append(f).append(": ").append(e.getMessage()).append(')');
+            }
+        }
+        return out.toString();
     }
 
     private java.util.Optional<ProcessHandle> handle(String name) throws IOException {
@@ -176,9 +207,47 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+    /**
+     * A port free now and below the kernel's ephemeral range. The scripts bind these ports again
+     * when a killed JobManager or the broker comes back; a port from the ephemeral range (what
+     * {@code new ServerSocket(0)} gives) can meanwhile become an outgoing connection's local port
+     * or a new TaskManager's port-0 listener, and the restart then fails to bind.
+     */
+    static int freeFixedPort(java.util.Set<Integer> taken) throws IOException {
+        int ephemeralLow = ephemeralRangeLow();
+        int lo = 20_000;
+        if (ephemeralLow - lo < 1_000) {
+            throw new IOException("the ephemeral port range starts at " + ephemeralLow
+                    + " (net.ipv4.ip_local_port_range): no room under it for the cluster's fixed ports");
+        }
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = lo + random.nextInt(ephemeralLow - lo);
+            if (!taken.contains(port) && bindable(port)) {
+                taken.add(port);
+                return port;
+            }
+        }
+        throw new IOException("no free port found in " + lo + "-" + (ephemeralLow - 1));
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true);
+            s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int ephemeralRangeLow() {
+        try {
+            // readAllLines: Files.readString trusts the size /proc reports and returns one byte
+            String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
+            return Integer.parseInt(range.split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768; // Linux's default; IANA's dynamic range starts at 49152
         }
     }
 }
