@@ -231,8 +231,12 @@ stop_process() { # TERM, up to 30 s, then KILL; only a pid this cluster started
 
 # The JVM flags and -D settings Flink's own scripts would compute for a process (BashJavaUtils).
 flink_params() { # flink_params GET_TM_RESOURCE_PARAMS|GET_JM_RESOURCE_PARAMS → two lines: JVM flags, dynamic settings
-  java -cp "$(classpath flink)" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$dir/conf" 2>/dev/null \
-    | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p'
+  local out err=$dir/log/bash-java-utils.err
+  if ! out=$(java -cp "$(classpath flink)" org.apache.flink.runtime.util.bash.BashJavaUtils "$1" --configDir "$dir/conf" 2> "$err"); then
+    log "Flink's BashJavaUtils $1 failed: $(tail -3 "$err")"
+    return 1
+  fi
+  sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' <<< "$out"
 }
 
 start_jobmanager() { # start_jobmanager jobmanager1|jobmanager2: each its own RPC and REST port
