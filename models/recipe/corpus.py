@@ -45,6 +45,9 @@ FLITE_PITCH_SCALE = 0.6     # espeak-ng's SSML pitch % moves F0 by about 0.6 of 
 VOICE_MEDIAN_ST = {'male': 2.0, 'female': 12.5}
 VOICE_SD_ST = 1.5
 VOICE_SPREAD_FACTOR = 0.15
+# A speaker's own tempo: the language's typical voice's syllable rate times 0.94-1.06, whatever the
+# synthesiser's voice does at rate 100 % (flite's voices differ by more than that); within 0.75-1.33.
+VOICE_TEMPO_FACTOR = 0.06
 
 
 def speaker(seed, split, lang, s, gender=None):
@@ -75,11 +78,15 @@ def speaker(seed, split, lang, s, gender=None):
         base_pitch, pitch_offset = 50, median - own['median_st']       # flite: sox shifts it, in semitones
     else:
         base_pitch, pitch_offset = int(np.clip(round(own['base'] + (median - own['median_st']) / own['st_per_base']), 0, 99)), 0.0
-    return {'engine': 'flite' if use_flite else 'espeak', 'voice': voice, 'gender': gender,
-            'base_pitch': base_pitch, 'pitch_offset': round(pitch_offset, 2),
-            'range_scale': round(float(np.clip(spread_factor * own['typical_spread_st'] / own['spread_st'], 0.4, 2.0)), 3),
-            'level_db': round(float(rng.uniform(-SPEAKER_LEVEL_DB, SPEAKER_LEVEL_DB)), 2),
-            'band': [int(rng.integers(250, 351)), int(rng.integers(3200, 3501))]}
+    out = {'engine': 'flite' if use_flite else 'espeak', 'voice': voice, 'gender': gender,
+           'base_pitch': base_pitch, 'pitch_offset': round(pitch_offset, 2),
+           'range_scale': round(float(np.clip(spread_factor * own['typical_spread_st'] / own['spread_st'], 0.4, 2.0)), 3),
+           'level_db': round(float(rng.uniform(-SPEAKER_LEVEL_DB, SPEAKER_LEVEL_DB)), 2),
+           'band': [int(rng.integers(250, 351)), int(rng.integers(3200, 3501))]}
+    if own.get('syllable_rate') and own.get('typical_syllable_rate'):   # drawn last: the draws above stay as they were
+        tempo = 1 + float(rng.uniform(-VOICE_TEMPO_FACTOR, VOICE_TEMPO_FACTOR))
+        out['rate_scale'] = round(float(np.clip(tempo * own['typical_syllable_rate'] / own['syllable_rate'], 0.75, 1.33)), 3)
+    return out
 
 
 def voice_calibration(lang, voice, flite):
@@ -87,10 +94,13 @@ def voice_calibration(lang, voice, flite):
     A variant whose measured pitch moves implausibly with the base takes its group's median slope."""
     table = voices.table()
     group = table['espeak'][lang]
-    typical = float(np.median([v['spread_st'] for v in group.values()]))
+    typical = {'typical_spread_st': float(np.median([v['spread_st'] for v in group.values()]))}
+    rates = [v['syllable_rate'] for v in group.values() if v.get('syllable_rate')]
+    if rates:
+        typical['typical_syllable_rate'] = float(np.median(rates))
     if flite:
-        return dict(table['flite'][voice], typical_spread_st=typical)
-    own = dict(group[voice], typical_spread_st=typical)
+        return dict(table['flite'][voice], **typical)
+    own = dict(group[voice], **typical)
     if not 0.1 <= own['st_per_base'] <= 0.3:
         peers = [v['st_per_base'] for k, v in group.items() if v['base'] == own['base'] and 0.1 <= v['st_per_base'] <= 0.3]
         own['st_per_base'] = float(np.median(peers))
@@ -121,6 +131,7 @@ def draw(seed, split, lang, i, emotion=None, gender=None, text=None, voice=None)
         'gain_db': round(float(rng.uniform(-1.0, 1.0)), 2),
         'noise_seed': int(rng.integers(0, 2**31 - 1)),
         'references': captions.references(lang, emotion, spk['gender'], cue, rng),
+        **({'rate_scale': spk['rate_scale']} if 'rate_scale' in spk else {}),   # absent: tempo as the voice has it
     }
 
 
@@ -132,7 +143,8 @@ def speak_espeak(item, wav):
     start = pool.index(variant)
     for k in range(len(pool)):
         voice = f'{base}+{pool[(start + k) % len(pool)]}'
-        spoken = dict(item['prosody'], range=round(item['prosody']['range'] * item['range_scale'], 1))
+        spoken = dict(item['prosody'], range=round(item['prosody']['range'] * item['range_scale'], 1),
+                      rate=round(item['prosody']['rate'] * item.get('rate_scale', 1.0), 1))
         done = subprocess.run(['espeak-ng', '-v', voice, '-p', str(item['base_pitch']), '-m',
                                '-w', wav, emotions.ssml(item['text'], spoken)],
                               capture_output=True)
@@ -153,7 +165,7 @@ def speak_flite(item, wav, tmp):
     parts = []
     for k, chunk in enumerate(chunks):
         part = os.path.join(tmp, f'part{k}.wav')
-        setf = ['--setf', f'duration_stretch={100.0 / p["rate"]:.4f}']
+        setf = ['--setf', f'duration_stretch={100.0 / (p["rate"] * item.get("rate_scale", 1.0)):.4f}']
         if stddev:
             setf += ['--setf', f'int_f0_target_stddev={stddev:.2f}']
         subprocess.run(['flite', '-voice', item['voice']] + setf + ['-t', chunk, '-o', part],

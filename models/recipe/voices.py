@@ -6,7 +6,10 @@ the population (VOICE_MEDIAN_ST +- VOICE_SD_ST) and scales the SSML range so tha
 spread is TARGET_SPREAD_ST times a speaker factor. Uncalibrated, the variants' medians spread over
 7 semitones within a gender, Mandarin's male variants sit at 84 Hz where the tracker halves and
 doubles the period, and their spreads run from 1.6 to 10.9 semitones: more than the emotions move
-either, so a single utterance's pitch and range said more about the voice than the emotion.
+either, so a single utterance's pitch and range said more about the voice than the emotion. The
+same holds for tempo: each voice's syllable rate at rate 100 % is measured too, and corpus.speaker()
+scales a speaker's rates so that its neutral tempo is a draw around the language's typical voice's
+(a voices.json without syllable rates, as the pair of 2026-12-02 was built from, leaves tempo alone).
 Writes voices.json next to this file (committed; deterministic: espeak-ng, flite and sox -D are).
 Usage: voices.py [out.json]"""
 import json
@@ -29,10 +32,12 @@ PATH = os.path.join(HERE, 'voices.json')
 
 
 def measure(wav):
+    """(median pitch in semitones, intonation spread, syllables per second of speech)."""
     raw = subprocess.run(['sox', '-D', wav, '-t', 'raw', '-r', '8000', '-e', 'signed', '-b', '16',
                           '-c', '1', '-'], check=True, capture_output=True).stdout
     stats, _ = prosody.analyse(np.frombuffer(raw, dtype='<i2').astype(np.float64) / 32768.0)
-    return float(stats[prosody.IX['f0_median']]), float(stats[prosody.IX['f0_spread']])
+    return (float(stats[prosody.IX['f0_median']]), float(stats[prosody.IX['f0_spread']]),
+            float(stats[prosody.IX['syllable_rate']]))
 
 
 def espeak_job(args):
@@ -77,11 +82,13 @@ def calibrate():
         table['espeak'].setdefault(lang, {})[variant] = {
             'base': (b_lo + b_hi) // 2, 'median_st': round((med_lo + med_hi) / 2, 3),   # at that base
             'st_per_base': round((med_hi - med_lo) / (b_hi - b_lo), 4),
-            'spread_st': round(float(np.median(np.concatenate([lo[:, 1], hi[:, 1]]))), 3)}
+            'spread_st': round(float(np.median(np.concatenate([lo[:, 1], hi[:, 1]]))), 3),
+            'syllable_rate': round(float(np.median(np.concatenate([lo[:, 2], hi[:, 2]]))), 3)}
     for voice, out in flite:
         a = np.array(out)
         table['flite'][voice] = {'median_st': round(float(np.median(a[:, 0])), 3),
                                  'spread_st': round(float(np.median(a[:, 1])), 3),
+                                 'syllable_rate': round(float(np.median(a[:, 2])), 3),
                                  'f0_stddev': FLITE_F0_STDDEV.get(voice)}
     return table
 

@@ -61,8 +61,15 @@ public final class BenchCommand implements Callable<Integer> {
     Path bundle;
 
     @Option(names = "--max-calls", defaultValue = "256", description = "the stepped real-time load stops here"
-            + " (8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256 calls; ~1 min a step; not in --quick)")
+            + " (8, 16, 24, 32, 48, 64, 96, 128, 160, 200, 256 calls; ~2 min a step; not in --quick)")
     int maxCalls;
+
+    @Option(names = "--min-calls", defaultValue = "8", description = "the stepped real-time load starts at the first step"
+            + " with at least this many calls (a colder JVM than after the smaller steps)")
+    int minCalls;
+
+    @Option(names = "--realtime-only", description = "only the stepped real-time load, in both shapes")
+    boolean realtimeOnly;
 
     @Option(names = "--rollouts", defaultValue = "0", description = "also roll out N versions one after another on each"
             + " side and report the process's memory after each (RolloutMemoryBench; default: not run)")
@@ -78,10 +85,12 @@ public final class BenchCommand implements Callable<Integer> {
         double seconds = quick ? 3 : 10;
         ObjectNode result = new ObjectMapper().createObjectNode();
         result.put("bundle", manifest.name() + " (" + bundle + ")");
-        models(models, manifest, seconds, result);
-        edge(models, manifest, result);
-        kafka(models, result);
-        if (!quick) {
+        if (!realtimeOnly) {
+            models(models, manifest, seconds, result);
+            edge(models, manifest, result);
+            kafka(models, result);
+        }
+        if (!quick || realtimeOnly) {
             realtime(result);
         }
         if (rollouts > 0) {
@@ -220,21 +229,39 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The stepped real-time load (40 ms RTT, p95 ≤ 500 ms, each step after its warm-up wave). */
+    private static final int[] REALTIME_STEPS = {8, 16, 24, 32, 48, 64, 96, 128, 160, 200, 256};
+
+    /**
+     * The stepped real-time load (40 ms RTT, p95 ≤ 500 ms, each step after its warm-up wave), aligned
+     * (every call at once: {@code max_realtime_calls}, comparable with earlier runs), then staggered
+     * from the step the aligned load last passed ({@code max_realtime_calls_staggered}).
+     */
     private void realtime(ObjectNode result) throws Exception {
-        RealtimeLoadBench.Result load = RealtimeLoadBench.run(new int[] {8, 16, 24, 32, 48, 64, 96, 128, 160, 192, 256}, 40, 500,
-                calls -> calls <= maxCalls, bundle);
-        result.put("max_realtime_calls", load.passedCalls());
+        RealtimeLoadBench.Result aligned = RealtimeLoadBench.run(steps(minCalls), 40, 500, bundle, false);
+        put(result, "", aligned);
+        RealtimeLoadBench.Result staggered = RealtimeLoadBench.run(steps(Math.max(minCalls, aligned.passedCalls())), 40, 500,
+                bundle, true);
+        put(result, "_staggered", staggered);
         result.put("realtime_rtt_ms", 40);
         result.put("realtime_warmup_calls_max", RealtimeLoadBench.MAX_WARMUP_CALLS);
+        result.put("realtime_staggered_spread_ms", RealtimeLoadBench.STAGGER_SPREAD_MS);
+        result.put("realtime_min_calls", minCalls);
+    }
+
+    private int[] steps(int from) {
+        return java.util.Arrays.stream(REALTIME_STEPS).filter(c -> c >= from && c <= maxCalls).toArray();
+    }
+
+    private static void put(ObjectNode result, String shape, RealtimeLoadBench.Result load) {
+        result.put("max_realtime_calls" + shape, load.passedCalls());
         if (load.passed() != null) {
             for (String k : new String[] {"p50_caption_latency_ms", "p95_caption_latency_ms", "p99_caption_latency_ms", "timeouts"}) {
-                result.put("realtime_" + k, load.passed().path(k).asLong());
+                result.put("realtime" + shape + "_" + k, load.passed().path(k).asLong());
             }
         }
         if (load.failed() != null) {
-            result.put("realtime_next_step_p95_caption_latency_ms", load.failed().path("p95_caption_latency_ms").asLong());
-            result.put("realtime_next_step_captions_missing", load.failed().path("utterances").asLong()
+            result.put("realtime" + shape + "_next_step_p95_caption_latency_ms", load.failed().path("p95_caption_latency_ms").asLong());
+            result.put("realtime" + shape + "_next_step_captions_missing", load.failed().path("utterances").asLong()
                     - load.failed().path("captions").asLong());
         }
     }

@@ -48,4 +48,24 @@ class BenchCommandTest {
         assertEquals("PASSIVE", json.get("verifier_wait_policy").asText(), "the verifier's default: libgomp does not spin");
         assertEquals(json, new ObjectMapper().readTree(stdout.toString()));
     }
+
+    /** The real-time load in both shapes, one step of 8 calls each: a demo through the embedded broker and jobs. */
+    @Test
+    void realtimeLoadRunsAlignedThenStaggered(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("bench.json");
+        int code = SecCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(new StringWriter(), true),
+                "bench", "--realtime-only", "--max-calls", "8", "--out", out.toString());
+        assertEquals(0, code);
+        JsonNode json = new ObjectMapper().readTree(Files.readString(out));
+        assertEquals(8, json.get("max_realtime_calls").asInt(), "8 calls in real time on 2 cores: " + json);
+        assertEquals(8, json.get("max_realtime_calls_staggered").asInt(), json.toString());
+        for (String shape : new String[] {"realtime", "realtime_staggered"}) {
+            long p50 = json.get(shape + "_p50_caption_latency_ms").asLong();
+            long p95 = json.get(shape + "_p95_caption_latency_ms").asLong();
+            assertTrue(p50 > 0 && p50 <= p95 && p95 <= 500, shape + ": " + json);
+            assertEquals(0, json.get(shape + "_timeouts").asLong(), json.toString());
+        }
+        assertEquals(10_000, json.get("realtime_staggered_spread_ms").asLong());
+        assertTrue(json.get("drafter_tokens_per_s_bare") == null, "--realtime-only skips the model benchmarks");
+    }
 }

@@ -6,7 +6,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.IntPredicate;
 import sec.cli.SecCli;
 
 /**
@@ -16,28 +15,35 @@ import sec.cli.SecCli;
  * after the utterance's end passes the bound. Each step first streams a warm-up wave (as many calls,
  * at most {@link #MAX_WARMUP_CALLS}, not measured) through the same broker and jobs: what is
  * measured is a running pipeline, not a fresh JVM compiling Kafka's and Flink's start-up paths.
+ *
+ * <p>Two load shapes. Aligned: every call starts at once, so the copies of one bundled call end
+ * their turns at the same millisecond (at 200 calls, 25 utterances at once): a worst case no call
+ * center produces. Staggered: the calls start one after another over {@link #STAGGER_SPREAD_MS}
+ * (call i at i × spread / calls), as independent calls do; every bundled call is longer than 30 s,
+ * so all of them are under way together for at least the 20 s after the last has started.
  */
 public final class RealtimeLoadBench {
     public static final int MAX_WARMUP_CALLS = 64;
+    /** The staggered shape's calls all start within this many milliseconds. */
+    public static final long STAGGER_SPREAD_MS = 10_000;
 
     private RealtimeLoadBench() {}
 
     /** The step that passed last (null if none) and the one that failed (null if all passed). */
     public record Result(JsonNode passed, JsonNode failed, int passedCalls) {}
 
-    public static Result run(int[] steps, long rttMs, long p95BoundMs, IntPredicate keepGoing, Path bundle) throws Exception {
+    /** The steps in order until one fails; {@code staggered}: the staggered shape, else aligned. */
+    public static Result run(int[] steps, long rttMs, long p95BoundMs, Path bundle, boolean staggered) throws Exception {
         JsonNode passed = null;
         int passedCalls = 0;
         for (int calls : steps) {
-            if (!keepGoing.test(calls)) {
-                break;
-            }
             Path summary = Files.createTempFile("sec-load-", ".json");
             try {
                 int code = SecCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), "demo",
                         "--calls", String.valueOf(calls), "--rtt-ms", String.valueOf(rttMs), "--summary", summary.toString(),
                         "--timeout-s", "600", "--models", bundle.toString(),
-                        "--warmup-calls", String.valueOf(Math.min(calls, MAX_WARMUP_CALLS)));
+                        "--warmup-calls", String.valueOf(Math.min(calls, MAX_WARMUP_CALLS)),
+                        "--stagger-ms", String.valueOf(staggered ? STAGGER_SPREAD_MS / calls : 0));
                 JsonNode s = Files.size(summary) == 0 ? null : new ObjectMapper().readTree(summary.toFile());
                 boolean ok = code == 0 && s != null && s.path("p95_caption_latency_ms").asLong() <= p95BoundMs;
                 if (!ok) {
