@@ -61,15 +61,12 @@ public class EmotionAlerter extends KeyedProcessFunction<String, EmotionCaption,
         }
         sameChannel.add(latest);
         sameChannel.sort(Comparator.comparingLong((HeardCaption h) -> h.startMs).thenComparing(h -> h.utteranceId));
-        List<String> marksBefore = sameChannel.stream().map(h -> h.marks).toList();
+        heard.put(key, latest);
         for (SpeechOrderRules.Match m : SpeechOrderRules.matches(rules, channel, sameChannel, latest)) {
             out.collect(EmotionAlert.newBuilder().setCallId(c.getCallId()).setRule(m.rule().name()).setChannel(c.getChannel())
                     .setUtteranceId(m.at().utteranceId).setEmotion(m.at().emotion).setAtMs(m.at().endMs).setMessage(m.why()).build());
-        }
-        for (int i = 0; i < sameChannel.size(); i++) {
-            HeardCaption h = sameChannel.get(i);
-            if (h == latest || !h.marks.equals(marksBefore.get(i))) { // the new caption, and those the rules marked
-                heard.put(prefix + h.utteranceId, h);
+            for (HeardCaption h : m.marked()) {
+                heard.put(prefix + h.utteranceId, h); // its marks, so the alert does not fire again
             }
         }
         for (int oldest = 0; oldest < sameChannel.size() - HISTORY; oldest++) {

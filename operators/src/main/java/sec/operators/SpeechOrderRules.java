@@ -14,8 +14,8 @@ import java.util.List;
 final class SpeechOrderRules {
     private SpeechOrderRules() {}
 
-    /** An alert due: on which caption, and why. */
-    record Match(AlertRule rule, HeardCaption at, String why) {}
+    /** An alert due: on which caption, and why; {@code marked}: the captions the firing marked (state to write back). */
+    record Match(AlertRule rule, HeardCaption at, String why, List<HeardCaption> marked) {}
 
     /**
      * The matches {@code heard} (one channel's captions, sorted by start time, including {@code latest})
@@ -56,7 +56,8 @@ final class SpeechOrderRules {
         }
         run.forEach(h -> h.mark(r.name()));
         HeardCaption latest = heard.get(at);
-        out.add(new Match(r, latest, channel + ": " + latest.emotion + " in " + run.size() + " consecutive utterances"));
+        out.add(new Match(r, latest, channel + ": " + latest.emotion + " in " + run.size() + " consecutive utterances",
+                List.copyOf(run)));
     }
 
     /**
@@ -73,7 +74,7 @@ final class SpeechOrderRules {
                 if (!h.marked(fired)) {
                     h.mark(fired);
                     out.add(new Match(r, h, channel + ": " + r.from() + " to " + h.emotion + " within "
-                            + (h.endMs - mark.endMs) + " ms"));
+                            + (h.endMs - mark.endMs) + " ms", List.of(h)));
                 }
                 mark = null;
             }

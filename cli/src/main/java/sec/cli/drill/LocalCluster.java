@@ -241,7 +241,7 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static int ephemeralRangeLow() {
+    static int ephemeralRangeLow() {
         try {
             // readAllLines: Files.readString trusts the size /proc reports and returns one byte
             String range = Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim();
