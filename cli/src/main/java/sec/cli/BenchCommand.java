@@ -71,6 +71,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--realtime-only", description = "only the stepped real-time load, in both shapes")
     boolean realtimeOnly;
 
+    @Option(names = "--parallelism", defaultValue = "1", description = "the real-time load's demo parallelism"
+            + " (sec demo --parallelism; default: ${DEFAULT-VALUE})")
+    int parallelism;
+
     @Option(names = "--rollouts", defaultValue = "0", description = "also roll out N versions one after another on each"
             + " side and report the process's memory after each (RolloutMemoryBench; default: not run)")
     int rollouts;
@@ -237,12 +241,13 @@ public final class BenchCommand implements Callable<Integer> {
      * from the step the aligned load last passed ({@code max_realtime_calls_staggered}).
      */
     private void realtime(ObjectNode result) throws Exception {
-        RealtimeLoadBench.Result aligned = RealtimeLoadBench.run(steps(minCalls), 40, 500, bundle, false);
+        RealtimeLoadBench.Result aligned = RealtimeLoadBench.run(steps(minCalls), 40, 500, bundle, false, parallelism);
         put(result, "", aligned);
         RealtimeLoadBench.Result staggered = RealtimeLoadBench.run(steps(Math.max(minCalls, aligned.passedCalls())), 40, 500,
-                bundle, true);
+                bundle, true, parallelism);
         put(result, "_staggered", staggered);
         result.put("realtime_rtt_ms", 40);
+        result.put("realtime_parallelism", parallelism);
         result.put("realtime_warmup_calls_max", RealtimeLoadBench.MAX_WARMUP_CALLS);
         result.put("realtime_staggered_spread_ms", RealtimeLoadBench.STAGGER_SPREAD_MS);
         result.put("realtime_min_calls", minCalls);

@@ -136,8 +136,16 @@ public final class DemoCommand implements Callable<Integer> {
             + " pipeline, as on a TaskManager that has run a while, instead of a fresh JVM's")
     int warmupCalls;
 
+    @Option(names = "--parallelism", defaultValue = "1", description = "subtasks of every operator of both jobs, one"
+            + " TaskManager slot each (default: ${DEFAULT-VALUE}); the drafter's and the verifier's auto thread budgets"
+            + " divide the cores among the slots, and the calls are spread over the drafter subtasks by call id")
+    int parallelism;
+
     @Override
     public Integer call() throws Exception {
+        if (parallelism < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--parallelism must be at least 1, got " + parallelism);
+        }
         PrintWriter out = spec.commandLine().getOut();
         Path models = SecCli.modelsDir();
         Calls loaded = loadCalls(models.resolve("calls"), calls, "");
@@ -177,7 +185,7 @@ public final class DemoCommand implements Callable<Integer> {
             // cost ~100 ms of the median caption at 128 calls (the same setting as deploy/local's)
             conf.set(org.apache.flink.configuration.ExecutionOptions.BUFFER_TIMEOUT, Duration.ofMillis(BUFFER_TIMEOUT_MS));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            env.setParallelism(1);
+            env.setParallelism(parallelism);
             String bundle = (bundleDir != null ? bundleDir : models.resolve("bundled")).toString();
             // the jobs get their settings the way a cluster's do: keys, defaults filled in by JobSettings
             Map<String, String> keys = new java.util.LinkedHashMap<>(JobSettings.keysOf(settings));
@@ -185,8 +193,9 @@ public final class DemoCommand implements Callable<Integer> {
             keys.put("drafter.kv-cache.checkpoint", String.valueOf(kvCacheCheckpoint));
             keys.put("drafter.batch-calls", String.valueOf(batchCalls));
             keys.put("checkpoint.unaligned", String.valueOf(unalignedCheckpoints));
-            // verifier.threads stays auto: both jobs share the one slot, so the verifier may use every core; its idle
-            // threads sleep (passive waits), and at 96 calls 2 threads beat 1 in both back-to-back pairs (PERFORMANCE.md)
+            // verifier.threads stays auto: at --parallelism 1 both jobs share the one slot, so the verifier may use every
+            // core; its idle threads sleep (passive waits), and at 96 calls 2 threads beat 1 in both back-to-back pairs
+            // (PERFORMANCE.md). With N slots each subtask's budget is cores / N.
             keys.putAll(speculation.settings());
             JobSettings jobs = JobSettings.of(keys);
             jobs.checkpointing(env); // every second, as on a cluster

@@ -175,6 +175,32 @@ class DemoCommandTest {
         assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("call-01-en")), out.toString());
     }
 
+    /**
+     * {@code --parallelism 2}: two subtasks of each operator in two slots, the calls spread over both
+     * drafters, every utterance captioned once, and each subtask's auto thread budget a half of the cores.
+     */
+    @Test
+    void twoSubtasksShareTheCallsAndTheCores(@TempDir Path tmp) throws Exception {
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = SecCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--calls", "2",
+                "--parallelism", "2", "--fast", "--summary", summary.toString(), "--timeout-s", "300",
+                "--metrics-snapshot", tmp.resolve("metrics.txt").toString());
+        assertEquals(0, code, out + "\n" + err);
+        JsonNode s = new ObjectMapper().readTree(Files.readString(summary));
+        assertEquals(s.get("utterances").asInt(), s.get("captions").asInt(), s.toString());
+        assertEquals(0, s.get("duplicate_captions").asInt());
+        // the scrape sums a gauge over subtasks: two drafters of one thread each, two verifiers of cores / 2 each
+        java.util.Map<String, Double> m = operatorMetrics(tmp.resolve("metrics.txt"));
+        assertEquals(2.0, m.get("drafterThreads"), 0.0, m.toString());
+        assertEquals(2.0 * Math.max(1, Runtime.getRuntime().availableProcessors() / 2), m.get("verifierThreads"), 0.0);
+        StringWriter refused = new StringWriter();
+        assertEquals(2, SecCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(refused, true),
+                "demo", "--parallelism", "0"), "a parallelism below 1 is refused");
+        assertTrue(refused.toString().contains("--parallelism must be at least 1"), refused.toString());
+    }
+
     /** A bundle whose decoder is missing: the demo refuses to start, with one line naming the file. */
     @Test
     void aBrokenModelBundleStopsTheJobWithOneLine(@TempDir Path tmp) throws Exception {

@@ -32,8 +32,12 @@ public final class RealtimeLoadBench {
     /** The step that passed last (null if none) and the one that failed (null if all passed). */
     public record Result(JsonNode passed, JsonNode failed, int passedCalls) {}
 
-    /** The steps in order until one fails; {@code staggered}: the staggered shape, else aligned. */
-    public static Result run(int[] steps, long rttMs, long p95BoundMs, Path bundle, boolean staggered) throws Exception {
+    /**
+     * The steps in order until one fails; {@code staggered}: the staggered shape, else aligned;
+     * {@code parallelism}: the demo's ({@code sec demo --parallelism}).
+     */
+    public static Result run(int[] steps, long rttMs, long p95BoundMs, Path bundle, boolean staggered, int parallelism)
+            throws Exception {
         JsonNode passed = null;
         int passedCalls = 0;
         for (int calls : steps) {
@@ -43,7 +47,8 @@ public final class RealtimeLoadBench {
                         "--calls", String.valueOf(calls), "--rtt-ms", String.valueOf(rttMs), "--summary", summary.toString(),
                         "--timeout-s", "600", "--models", bundle.toString(),
                         "--warmup-calls", String.valueOf(Math.min(calls, MAX_WARMUP_CALLS)),
-                        "--stagger-ms", String.valueOf(staggered ? STAGGER_SPREAD_MS / calls : 0));
+                        "--stagger-ms", String.valueOf(staggered ? STAGGER_SPREAD_MS / calls : 0),
+                        "--parallelism", String.valueOf(parallelism));
                 JsonNode s = Files.size(summary) == 0 ? null : new ObjectMapper().readTree(summary.toFile());
                 boolean ok = code == 0 && s != null && s.path("p95_caption_latency_ms").asLong() <= p95BoundMs;
                 if (!ok) {

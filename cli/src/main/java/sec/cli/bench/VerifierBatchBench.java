@@ -14,28 +14,44 @@ import sec.inference.verifier.VerifyInput;
  * utterance's real acoustic context and a request of prompt + committed prefix + a block of γ tokens.
  */
 public final class VerifierBatchBench {
+    /** How long one size runs before the next takes its turn. */
+    private static final double SLICE_S = 0.5;
+
     private VerifierBatchBench() {}
 
-    /** Blocks per second by batch size. */
+    /**
+     * Blocks per second by batch size, over {@code seconds} per size. The sizes take turns in short
+     * slices (1, 8, 32, 1, 8, 32, ...) instead of one after the other: on a shared machine the speed
+     * drifts by 2-4x within minutes, and a size measured alone in a slow minute made the ratio swing
+     * between 1.5 and 4 from run to run. Taking turns puts the same drift into every size.
+     */
     public static Map<Integer, Double> blocksPerSecond(Verifier verifier, EncodedAudio audio, long[] prompt, int prefix,
             int gamma, int[] batches, double seconds) {
         VerifyInput one = request(audio, prompt, prefix, gamma);
-        Map<Integer, Double> out = new LinkedHashMap<>();
+        Map<Integer, List<VerifyInput>> inputs = new LinkedHashMap<>();
         for (int b : batches) {
-            List<VerifyInput> batch = new ArrayList<>(java.util.Collections.nCopies(b, one));
-            long end = System.nanoTime() + (long) (seconds / 4 * 1e9);
-            while (System.nanoTime() < end) { // warm-up
-                verifier.score(batch);
-            }
-            long passes = 0;
-            long start = System.nanoTime();
-            end = start + (long) (seconds * 1e9);
-            while (System.nanoTime() < end) {
-                verifier.score(batch);
-                passes++;
-            }
-            out.put(b, passes * b / ((System.nanoTime() - start) / 1e9));
+            inputs.put(b, new ArrayList<>(java.util.Collections.nCopies(b, one)));
         }
+        int rounds = Math.max(1, (int) Math.round(seconds / SLICE_S));
+        long slice = (long) (seconds / rounds * 1e9);
+        Map<Integer, long[]> blocksAndNanos = new LinkedHashMap<>();
+        for (int round = -1; round < rounds; round++) { // round -1 warms every size up
+            for (Map.Entry<Integer, List<VerifyInput>> e : inputs.entrySet()) {
+                long start = System.nanoTime();
+                long passes = 0;
+                do {
+                    verifier.score(e.getValue());
+                    passes++;
+                } while (System.nanoTime() - start < (round < 0 ? slice / 4 : slice));
+                if (round >= 0) {
+                    long[] acc = blocksAndNanos.computeIfAbsent(e.getKey(), k -> new long[2]);
+                    acc[0] += passes * e.getKey();
+                    acc[1] += System.nanoTime() - start;
+                }
+            }
+        }
+        Map<Integer, Double> out = new LinkedHashMap<>();
+        blocksAndNanos.forEach((b, acc) -> out.put(b, acc[0] / (acc[1] / 1e9)));
         return out;
     }
 
