@@ -47,7 +47,7 @@ class BatchedDraftingTest {
         verifier = cloudModels.verifier();
         cloud = new VerificationService(verifier, manifest, CONFIG);
         for (String lang : new String[] {"en", "zh"}) {
-            for (TestModels.HeldOut h : TestModels.heldOut(lang, 5)) {
+            for (TestModels.HeldOut h : TestModels.heldOut(lang, 12)) {
                 audio.add(drafter.encode(TestModels.features(h.wav())));
                 languages.add(lang);
             }
