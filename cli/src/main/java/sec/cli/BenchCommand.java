@@ -140,13 +140,16 @@ public final class BenchCommand implements Callable<Integer> {
             result.put("drafter_speculative_tokens_per_s_batch_1", Math.round(blocks[0] * 10) / 10.0);
             result.put("drafter_speculative_tokens_per_s_batched_16", Math.round(blocks[1] * 10) / 10.0);
             result.put("drafter_speculative_batched_speedup_16", Math.round(blocks[1] / blocks[0] * 100) / 100.0);
-            try (CloudModels cloud = CloudModels.load(manifest)) {
+            // the budget the cloud job's verifier.threads: auto gives a one-slot TaskManager; each pass takes what its batch pays for
+            int cores = Runtime.getRuntime().availableProcessors();
+            try (CloudModels cloud = CloudModels.load(manifest, cores, TorchThreads.WaitPolicy.PASSIVE)) {
                 Verifier verifier = cloud.verifier();
                 Map<Integer, Double> bps = VerifierBatchBench.blocksPerSecond(verifier, audio, prompt, 12, 4,
-                        new int[] {1, 8, 32}, seconds / 2);
+                        new int[] {1, 8, 16, 32}, seconds / 2);
                 bps.forEach((b, v) -> result.put("verifier_blocks_per_s_batch_" + b, Math.round(v * 10) / 10.0));
                 result.put("verifier_batch_speedup_32", Math.round(bps.get(32) / bps.get(1) * 100) / 100.0);
-                result.put("verifier_device", "cpu (" + Runtime.getRuntime().availableProcessors() + " cores)");
+                result.put("verifier_device", "cpu (" + cores + " cores)");
+                result.put("verifier_threads_budget", cores);
                 contention(edge, cloud, pcm, seconds, result);
             }
         }
@@ -156,8 +159,9 @@ public final class BenchCommand implements Callable<Integer> {
      * Per caption, alone and on a twice-oversubscribed machine ({@link ContentionBench}): a caption
      * drafted on the edge from the utterance's audio (front end, encoder, decoding: what {@code sec
      * caption --mode edge} does), a caption written by the cloud verifier alone ({@code --mode
-     * cloud}), and one verifier block at the default budget and at a thread per core (passive
-     * OpenMP waits, the JVM's policy; spinning waits are what collapsed, see TorchThreads).
+     * cloud}), and a verifier pass over 32 blocks at the default budget and at a thread per core
+     * (a batch of 1 takes one thread whatever the budget: TorchThreads#forPass; passive OpenMP
+     * waits, the JVM's policy; spinning waits are what collapsed).
      */
     private static void contention(EdgeModels edge, CloudModels cloud, sec.inference.audio.PcmAudio pcm,
             double seconds, ObjectNode result) {
@@ -175,11 +179,11 @@ public final class BenchCommand implements Callable<Integer> {
         Runnable verified = () -> cloudOnly.caption(utterance, "en");
         put(result, "contention_verifier_caption", ContentionBench.compare(verified, seconds, TorchThreads.DEFAULT));
         EncodedAudio audio = edge.drafter().encode(utterance);
-        Runnable block = VerifierBatchBench.oneBlock(cloud.verifier(), audio, prompt, 12, 4);
+        Runnable batch = VerifierBatchBench.batch(cloud.verifier(), audio, prompt, 12, 4, 32);
         int cores = Runtime.getRuntime().availableProcessors();
         for (int threads : new int[] {cores, TorchThreads.DEFAULT}) { // the default last: what the rest of the JVM runs with
             TorchThreads.apply(threads);
-            put(result, "contention_verifier_" + threads + "_threads_block", ContentionBench.compare(block, seconds, threads));
+            put(result, "contention_verifier_" + threads + "_threads_batch_32", ContentionBench.compare(batch, seconds, threads));
         }
         result.put("verifier_wait_policy", TorchThreads.waitPolicy());
     }

@@ -39,7 +39,7 @@ class BenchCommandTest {
         assertEquals(json.get("drafter_tokens_per_s_flink").asDouble() / json.get("drafter_tokens_per_s_edge_bare").asDouble(),
                 json.get("flink_vs_bare").asDouble(), 0.002);
         for (String unit : new String[] {"contention_drafter_caption", "contention_verifier_caption",
-                "contention_verifier_1_threads_block"}) {
+                "contention_verifier_1_threads_batch_32"}) {
             double quiet = json.get(unit + "_p95_ms_quiet").asDouble();
             double contended = json.get(unit + "_p95_ms_contended").asDouble();
             assertTrue(quiet > 0 && contended > 0, unit + ": " + json);

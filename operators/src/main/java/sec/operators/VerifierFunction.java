@@ -75,7 +75,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         CloudModels initial = CloudModels.load(Path.of(config.modelDir()), threads, config.waitPolicy());
         versions = new BundleVersions<>(initial.manifest().name(), serve(initial),
                 dir -> serve(CloudModels.load(dir, threads, config.waitPolicy())), UNUSED_VERSION_MS, System::currentTimeMillis);
-        metrics.gauge("verifierThreads", (Gauge<Integer>) TorchThreads::intraOp);
+        metrics.gauge("verifierThreads", (Gauge<Integer>) TorchThreads::budget);
         incompatible = metrics.counter("requestsIncompatible");
         rejected = metrics.counter("rolloutsRejected");
         metrics.gauge("verifierQueueDepth", (Gauge<Integer>) this::peakQueueDepth);

@@ -55,10 +55,10 @@ public final class VerifierBatchBench {
         return out;
     }
 
-    /** One block verified alone: a forward pass of batch 1 (the unit {@code sec bench}'s contention figures time). */
-    public static Runnable oneBlock(Verifier verifier, EncodedAudio audio, long[] prompt, int prefix, int gamma) {
-        List<VerifyInput> one = List.of(request(audio, prompt, prefix, gamma));
-        return () -> verifier.score(one);
+    /** {@code size} blocks verified together: one forward pass (the unit {@code sec bench}'s verifier contention figures time). */
+    public static Runnable batch(Verifier verifier, EncodedAudio audio, long[] prompt, int prefix, int gamma, int size) {
+        List<VerifyInput> blocks = java.util.Collections.nCopies(size, request(audio, prompt, prefix, gamma));
+        return () -> verifier.score(blocks);
     }
 
     /** A request of prompt + committed prefix + a block of γ ordinary (non-special) token ids. */

@@ -117,6 +117,7 @@ public final class Verifier implements AutoCloseable {
             return List.of();
         }
         int b = batch.size();
+        TorchThreads.forPass(b);
         int steps = 0;
         int length = 0;
         for (VerifyInput in : batch) {
