@@ -41,6 +41,13 @@ def wrap_linears(m):
             wrap_linears(child)
 
 
+def fixture_inputs(fx, specials):
+    """(context, context_lengths, tokens, token_lengths) of one parity fixture: prompt + drafted caption."""
+    ctx = torch.tensor(fx['context'], dtype=torch.int8).unsqueeze(0)
+    tokens = torch.tensor([[specials['bos'], specials['languages'][fx['lang']]] + fx['drafter']['tokens']])
+    return ctx, torch.tensor([ctx.shape[1]]), tokens, torch.tensor([tokens.shape[1]])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bundle', required=True)
@@ -65,18 +72,13 @@ def main():
     specials = manifest['special_tokens']
     with torch.no_grad():
         for fx in fixtures:
-            ctx = torch.tensor(fx['context'], dtype=torch.int8).unsqueeze(0)
-            tokens = [specials['bos'], specials['languages'][fx['lang']]] + fx['drafter']['tokens']
-            prepared(ctx, torch.tensor([ctx.shape[1]]), torch.tensor([tokens]), torch.tensor([len(tokens)]))
+            prepared(*fixture_inputs(fx, specials))
     scripted = torch.jit.script(convert(prepared))
     scripted.save(args.out)
+    fx = fixtures[0]
     with torch.no_grad():
-        fx = fixtures[0]
-        ctx = torch.tensor(fx['context'], dtype=torch.int8).unsqueeze(0)
-        tokens = torch.tensor([[specials['bos'], specials['languages'][fx['lang']]] + fx['drafter']['tokens']])
-        lens = (torch.tensor([ctx.shape[1]]), torch.tensor([tokens.shape[1]]))
-        want = exact(ctx, lens[0], tokens, lens[1])
-        got = torch.jit.load(args.out)(ctx, lens[0], tokens, lens[1])
+        want = exact(*fixture_inputs(fx, specials))
+        got = torch.jit.load(args.out)(*fixture_inputs(fx, specials))
     print(f'wrote {args.out}: max |dlogit| {float((want - got).abs().max()):.3f}, argmax agreement '
           f'{float((want.argmax(-1) == got.argmax(-1)).float().mean()):.3f} on {fx["file"]}')
 

@@ -60,7 +60,7 @@ public final class TorchThreads {
      * Sets the budget. The inter-op threads and the wait policy can only be set before the engine
      * starts (libgomp reads its environment when it is loaded), so the first call in a JVM decides
      * them; an {@code OMP_WAIT_POLICY} already in the environment wins over {@code policy}. The
-     * intra-op threads are set on every call.
+     * budget is replaced on every call, and each forward pass takes its share of it ({@link #forPass}).
      */
     public static synchronized void apply(int intraOp, WaitPolicy policy) {
         if (intraOp < 1) {
@@ -83,8 +83,7 @@ public final class TorchThreads {
             }
         }
         Engine.getEngine("PyTorch"); // starts with the settings above when it has not yet
-        budget = intraOp;
-        JniUtils.setNumThreads(intraOp); // also when the engine started before, for another verifier
+        budget = intraOp; // each pass sets its own count from it (forPass), also for a verifier loaded before
     }
 
     /** The JVM's budget: the most intra-op threads one forward pass may use. */
@@ -97,12 +96,11 @@ public final class TorchThreads {
      * #REQUESTS_PER_THREAD} requests, at least one and at most the budget, set on the calling
      * thread (OpenMP's thread count belongs to the thread that opens the parallel region).
      */
-    public static int forPass(int requests) {
+    public static void forPass(int requests) {
         int threads = threadsFor(requests, budget);
         if (JniUtils.getNumThreads() != threads) {
             JniUtils.setNumThreads(threads);
         }
-        return threads;
     }
 
     static int threadsFor(int requests, int budget) {
