@@ -71,7 +71,7 @@ def check_audio_exports(drafter, context, out):
 def prosody_manifest():
     """Every constant of the prosody front end, for the Java port (sec.inference.audio.ProsodyFeatures)."""
     return {'vector': prosody.NAMES, 'dim': prosody.DIM, 'utterance_dim': prosody.UTTERANCE_DIM,
-            'baseline_from': ['f0_median', 'level'],
+            'baseline_from': prosody.BASELINE_FROM,
             'hop': prosody.HOP, 'window': prosody.WINDOW, 'tau_min': prosody.TAU_MIN, 'tau_max': prosody.TAU_MAX,
             'voiced_max': prosody.VOICED_MAX, 'octave_reach': prosody.OCTAVE_REACH,
             'energy_floor_db': prosody.ENERGY_FLOOR_DB, 'active_below_peak_db': prosody.ACTIVE_BELOW_PEAK_DB,
@@ -81,7 +81,9 @@ def prosody_manifest():
             'f0_ref_hz': prosody.F0_REF_HZ, 'pitch_track_scale': prosody.PITCH_TRACK_SCALE,
             'pitch_track': '[frames, 2] per log-mel frame: (semitones from the median / scale, 1) voiced, (0, 0) not',
             'note': 'models/recipe/prosody.py is the definition; the baseline part is (has_baseline, '
-                    'f0_median - running mean of earlier f0_median (0 without pitch), level - running mean of level)'}
+                    'f0_median - running mean of earlier f0_median, level - running mean of level, f0_spread - running '
+                    'mean of earlier f0_spread; the pitch means over the utterances with pitch, their deviations 0 '
+                    'without pitch)'}
 
 
 def export_verifier(verifier_export, out):

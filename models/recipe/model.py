@@ -244,7 +244,7 @@ class VerifierExport(nn.Module):
 
 
 class DrafterEncoder(nn.Module):
-    """ONNX encoder entry: (log_mel [B,F,40], pitch [B,F,2], prosody [B,19]) -> encoder_states
+    """ONNX encoder entry: (log_mel [B,F,40], pitch [B,F,2], prosody [B,20]) -> encoder_states
     [B, 1 + ceil(F/8), D]: the prosody step, then the audio steps."""
 
     def __init__(self, channels, dim):

@@ -28,11 +28,13 @@ PITCH_TRACK_SCALE = 6.0    # the per-frame track in half-octaves from the uttera
 
 NAMES = ['f0_median', 'f0_p10', 'f0_p90', 'f0_spread', 'f0_delta', 'level', 'energy_p90',
          'energy_spread', 'voiced_ratio', 'pause_ratio', 'pause_rate', 'pause_ms', 'syllable_rate',
-         'speech_s', 'span_s', 'voiced', 'has_baseline', 'f0_vs_baseline', 'level_vs_baseline']
+         'speech_s', 'span_s', 'voiced', 'has_baseline', 'f0_vs_baseline', 'level_vs_baseline',
+         'spread_vs_baseline']
 DIM = len(NAMES)
-UTTERANCE_DIM = DIM - 3    # the last three come from the speaker baseline
+UTTERANCE_DIM = DIM - 4    # the last four come from the speaker baseline
 IX = {n: i for i, n in enumerate(NAMES)}
-BASELINE_F0, BASELINE_LEVEL = IX['f0_median'], IX['level']
+BASELINE_F0, BASELINE_LEVEL, BASELINE_SPREAD = IX['f0_median'], IX['level'], IX['f0_spread']
+BASELINE_FROM = ['f0_median', 'level', 'f0_spread']
 
 
 def frames(x):
@@ -225,30 +227,36 @@ def analyse(x):
 
 
 def with_baseline(stats, baseline):
-    """The full vector: utterance stats + (has_baseline, f0 - baseline f0, energy - baseline energy).
-    `baseline` is None or (f0_median mean, energy_p90 mean) over the speaker's earlier utterances;
-    the f0 deviation is 0 when this utterance or the baseline has too little voicing."""
+    """The full vector: utterance stats + (has_baseline, f0 - baseline f0, energy - baseline energy,
+    f0 spread - baseline spread). `baseline` is None or (f0_median mean, level mean, f0_spread mean)
+    over the speaker's earlier utterances, the pitch means over those with pitch (None without);
+    the pitch deviations are 0 when this utterance or the baseline has too little voicing. The
+    spread is the caller's own intonation range: voices differ in it by more than emotions do."""
     v = np.zeros(DIM)
     v[:UTTERANCE_DIM] = stats
     if baseline is not None:
         v[UTTERANCE_DIM] = 1.0
-        bf0, ben = baseline
-        v[UTTERANCE_DIM + 1] = stats[BASELINE_F0] - bf0 if stats[IX['voiced']] > 0 and bf0 is not None else 0.0
+        bf0, ben, bspread = baseline
+        pitched = stats[IX['voiced']] > 0 and bf0 is not None
+        v[UTTERANCE_DIM + 1] = stats[BASELINE_F0] - bf0 if pitched else 0.0
         v[UTTERANCE_DIM + 2] = stats[BASELINE_LEVEL] - ben
+        v[UTTERANCE_DIM + 3] = stats[BASELINE_SPREAD] - bspread if pitched else 0.0
     return v
 
 
 class SpeakerBaseline:
     """Running means over a speaker's utterances so far (the Java SpeakerBaseline keeps the same in
-    keyed state): f0 over the utterances with pitch, energy over all."""
+    keyed state): f0 median and f0 spread over the utterances with pitch, level over all."""
 
     def __init__(self):
-        self.n, self.f0_n, self.f0_sum, self.energy_sum = 0, 0, 0.0, 0.0
+        self.n, self.f0_n, self.f0_sum, self.energy_sum, self.spread_sum = 0, 0, 0.0, 0.0, 0.0
 
     def value(self):
         if self.n == 0:
             return None
-        return (self.f0_sum / self.f0_n if self.f0_n else None, self.energy_sum / self.n)
+        if not self.f0_n:
+            return (None, self.energy_sum / self.n, None)
+        return (self.f0_sum / self.f0_n, self.energy_sum / self.n, self.spread_sum / self.f0_n)
 
     def add(self, stats):
         self.n += 1
@@ -256,6 +264,7 @@ class SpeakerBaseline:
         if stats[IX['voiced']] > 0:
             self.f0_n += 1
             self.f0_sum += stats[BASELINE_F0]
+            self.spread_sum += stats[BASELINE_SPREAD]
 
 
 # Speech or not: every recording of the corpus passes but 12 of 12,000 training ones (two Mandarin

@@ -324,7 +324,7 @@ def main():
     ap.add_argument('--work', required=True)
     ap.add_argument('--seed', type=int, default=1234)
     ap.add_argument('--verifier-epochs', type=int, default=8)
-    ap.add_argument('--drafter-epochs', type=int, default=4)
+    ap.add_argument('--drafter-epochs', type=int, default=6)
     ap.add_argument('--no-augment', action='store_true', help='train on the corpus as espeak-ng padded it')
     ap.add_argument('--context-dim', type=int, default=model.CONTEXT_DIM,
                     help='int8 values per 80 ms context frame (the uplink is 12.5 frames/s of them)')

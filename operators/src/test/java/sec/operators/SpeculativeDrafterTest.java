@@ -359,11 +359,11 @@ class SpeculativeDrafterTest {
     @ParameterizedTest(name = "drafter.kv-cache.checkpoint: {0}")
     @ValueSource(booleans = {true, false})
     void aRestoreWithSeveralRequestsInFlightFinishesTheSameCaption(boolean checkpointKvCache) throws Exception {
-        // credit inertia with its steps but τ held at most 0.1: the bundled drafter is sure of most blocks,
+        // credit inertia with its steps but τ held at most 0.01: the bundled drafter is sure of most blocks,
         // and the default range (τ up to 2.4 after accepted windows) would leave too few requests to overlap
-        // (the pair of 2026-12-02 evening had only 2 in flight at τ ≤ 0.3)
-        sec.inference.decode.credit.CreditConfig lowTau = new sec.inference.decode.credit.CreditConfig(0.3, 5, 0.75, 0.05, 0.15, 0.3,
-                0.02, 0.1, 2, 0.25, 0.02, null);
+        // (the pair of 2026-12-02 evening had only 2 in flight at τ ≤ 0.3, the pair of 2026-12-03 at τ ≤ 0.1)
+        sec.inference.decode.credit.CreditConfig lowTau = new sec.inference.decode.credit.CreditConfig(0.3, 5, 0.75, 0.05, 0.005,
+                0.005, 0.002, 0.01, 2, 0.25, 0.002, null);
         SpeculationConfig spec = SPEC.toBuilder().lookahead(2).credit(lowTau).build();
         List<Long> plain = pipelined(spec, checkpointKvCache, false);
         List<Long> restored = pipelined(spec, checkpointKvCache, true);

@@ -19,10 +19,13 @@ public final class ProsodyFeatures {
     /** prosody.NAMES: the model's prosody vector, in order. */
     public static final List<String> NAMES = List.of("f0_median", "f0_p10", "f0_p90", "f0_spread", "f0_delta",
             "level", "energy_p90", "energy_spread", "voiced_ratio", "pause_ratio", "pause_rate", "pause_ms",
-            "syllable_rate", "speech_s", "span_s", "voiced", "has_baseline", "f0_vs_baseline", "level_vs_baseline");
-    public static final int DIM = 19;
-    /** The entries computed from the utterance alone; the last three come from the speaker baseline. */
-    public static final int UTTERANCE_DIM = DIM - 3;
+            "syllable_rate", "speech_s", "span_s", "voiced", "has_baseline", "f0_vs_baseline", "level_vs_baseline",
+            "spread_vs_baseline");
+    public static final int DIM = 20;
+    /** The entries computed from the utterance alone; the last four come from the speaker baseline. */
+    public static final int UTTERANCE_DIM = DIM - 4;
+    /** prosody.BASELINE_FROM: the stats the speaker baseline keeps running means of. */
+    public static final List<String> BASELINE_FROM = List.of("f0_median", "level", "f0_spread");
 
     public static final int F0_MEDIAN = 0;
     public static final int F0_P10 = 1;
@@ -43,6 +46,7 @@ public final class ProsodyFeatures {
     public static final int HAS_BASELINE = 16;
     public static final int F0_VS_BASELINE = 17;
     public static final int LEVEL_VS_BASELINE = 18;
+    public static final int SPREAD_VS_BASELINE = 19;
 
     private static final double SEMITONES_PER_OCTAVE = 12.0;
     private static final double MAX_STEP_SEMITONES = 12.0; // f0_delta: an octave jump counts as one octave
@@ -179,8 +183,9 @@ public final class ProsodyFeatures {
 
     /**
      * prosody.with_baseline: the full vector, the utterance stats then (has_baseline, f0_median minus
-     * the baseline's, level minus the baseline's). No baseline (null): the last three are 0. The f0
-     * deviation is 0 when this utterance or the baseline has too little voicing.
+     * the baseline's, level minus the baseline's, f0_spread minus the baseline's). No baseline (null):
+     * the last four are 0. The pitch deviations are 0 when this utterance or the baseline has too
+     * little voicing (a baseline restored from before it kept the spread has no spread yet: 0 too).
      */
     public static double[] withBaseline(double[] stats, SpeakerBaseline.Value baseline) {
         if (stats == null || stats.length < UTTERANCE_DIM) {
@@ -191,8 +196,10 @@ public final class ProsodyFeatures {
         System.arraycopy(stats, 0, v, 0, UTTERANCE_DIM);
         if (baseline != null) {
             v[HAS_BASELINE] = 1.0;
-            v[F0_VS_BASELINE] = stats[VOICED] > 0 && baseline.f0() != null ? stats[F0_MEDIAN] - baseline.f0() : 0.0;
+            boolean pitched = stats[VOICED] > 0;
+            v[F0_VS_BASELINE] = pitched && baseline.f0() != null ? stats[F0_MEDIAN] - baseline.f0() : 0.0;
             v[LEVEL_VS_BASELINE] = stats[LEVEL] - baseline.level();
+            v[SPREAD_VS_BASELINE] = pitched && baseline.spread() != null ? stats[F0_SPREAD] - baseline.spread() : 0.0;
         }
         return v;
     }

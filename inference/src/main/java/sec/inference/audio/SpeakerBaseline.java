@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * A speaker's running prosody baseline over the utterances so far in a call (prosody.SpeakerBaseline):
- * the mean f0_median over the utterances with pitch and the mean level over all of them. It lives
+ * the mean f0_median and f0_spread over the utterances with pitch and the mean level over all of
+ * them. It lives
  * in keyed state per (call, channel), hence counts and sums rather than means (exact to update, and
  * the same sums in the same order as Python), and {@link #write}/{@link #read} for a serializer.
  * Mutable and not thread-safe.
@@ -16,24 +17,34 @@ public final class SpeakerBaseline {
 
     /**
      * The baseline {@link ProsodyFeatures#withBaseline} compares an utterance with: the mean
-     * f0_median (semitones; null when no utterance so far had pitch) and the mean level (dBFS).
+     * f0_median (semitones; null when no utterance so far had pitch), the mean level (dBFS) and the
+     * mean f0_spread (semitones; null without pitch, and for a baseline restored from state written
+     * before it kept the spread, until its next utterance with pitch).
      */
-    public record Value(Double f0, double level) {
+    public record Value(Double f0, double level, Double spread) {
     }
+
+    /** Marks the current state layout; the first layout began with the (non-negative) utterance count. */
+    private static final int LAYOUT_WITH_SPREAD = -2;
 
     private int utterances;
     private int voicedUtterances;
     private double f0Sum;
     private double levelSum;
+    private int spreadUtterances; // voicedUtterances, but for those restored from the first layout
+    private double spreadSum;
 
     public SpeakerBaseline() {
     }
 
-    private SpeakerBaseline(int utterances, int voicedUtterances, double f0Sum, double levelSum) {
+    private SpeakerBaseline(int utterances, int voicedUtterances, double f0Sum, double levelSum,
+                            int spreadUtterances, double spreadSum) {
         this.utterances = utterances;
         this.voicedUtterances = voicedUtterances;
         this.f0Sum = f0Sum;
         this.levelSum = levelSum;
+        this.spreadUtterances = spreadUtterances;
+        this.spreadSum = spreadSum;
     }
 
     /** Adds an utterance's stats (its UTTERANCE_DIM stats or its full vector). */
@@ -47,6 +58,8 @@ public final class SpeakerBaseline {
         if (stats[ProsodyFeatures.VOICED] > 0) {
             voicedUtterances++;
             f0Sum += stats[ProsodyFeatures.F0_MEDIAN];
+            spreadUtterances++;
+            spreadSum += stats[ProsodyFeatures.F0_SPREAD];
         }
     }
 
@@ -71,7 +84,8 @@ public final class SpeakerBaseline {
         if (utterances == 0) {
             return null;
         }
-        return new Value(voicedUtterances > 0 ? f0Sum / voicedUtterances : null, levelSum / utterances);
+        return new Value(voicedUtterances > 0 ? f0Sum / voicedUtterances : null, levelSum / utterances,
+                spreadUtterances > 0 ? spreadSum / spreadUtterances : null);
     }
 
     /** Utterances added so far. */
@@ -85,38 +99,53 @@ public final class SpeakerBaseline {
     }
 
     public SpeakerBaseline copy() {
-        return new SpeakerBaseline(utterances, voicedUtterances, f0Sum, levelSum);
+        return new SpeakerBaseline(utterances, voicedUtterances, f0Sum, levelSum, spreadUtterances, spreadSum);
     }
 
-    /** Two ints and two doubles (24 bytes). */
+    /** The layout mark, three ints and three doubles (40 bytes). */
     public void write(DataOutput out) throws IOException {
+        out.writeInt(LAYOUT_WITH_SPREAD);
         out.writeInt(utterances);
         out.writeInt(voicedUtterances);
         out.writeDouble(f0Sum);
         out.writeDouble(levelSum);
+        out.writeInt(spreadUtterances);
+        out.writeDouble(spreadSum);
     }
 
-    /** Reads what {@link #write} wrote. */
+    /**
+     * Reads what {@link #write} wrote, and the first layout (two ints and two doubles, from a
+     * savepoint taken before the baseline kept the spread: its spread starts empty).
+     */
     public static SpeakerBaseline read(DataInput in) throws IOException {
-        int n = in.readInt();
+        int first = in.readInt();
+        boolean withSpread = first == LAYOUT_WITH_SPREAD;
+        if (first < 0 && !withSpread) {
+            throw new IOException("corrupt speaker baseline: unknown layout " + first);
+        }
+        int n = withSpread ? in.readInt() : first;
         int voiced = in.readInt();
         double f0Sum = in.readDouble();
         double levelSum = in.readDouble();
-        if (n < 0 || voiced < 0 || voiced > n) {
-            throw new IOException("corrupt speaker baseline: " + voiced + " voiced of " + n + " utterances");
+        int spreadN = withSpread ? in.readInt() : 0;
+        double spreadSum = withSpread ? in.readDouble() : 0.0;
+        if (n < 0 || voiced < 0 || voiced > n || spreadN < 0 || spreadN > voiced) {
+            throw new IOException("corrupt speaker baseline: " + voiced + " voiced (" + spreadN + " with spread) of "
+                    + n + " utterances");
         }
-        return new SpeakerBaseline(n, voiced, f0Sum, levelSum);
+        return new SpeakerBaseline(n, voiced, f0Sum, levelSum, spreadN, spreadSum);
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof SpeakerBaseline b && utterances == b.utterances && voicedUtterances == b.voicedUtterances
-                && Double.compare(f0Sum, b.f0Sum) == 0 && Double.compare(levelSum, b.levelSum) == 0;
+                && Double.compare(f0Sum, b.f0Sum) == 0 && Double.compare(levelSum, b.levelSum) == 0
+                && spreadUtterances == b.spreadUtterances && Double.compare(spreadSum, b.spreadSum) == 0;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(utterances, voicedUtterances, f0Sum, levelSum);
+        return Objects.hash(utterances, voicedUtterances, f0Sum, levelSum, spreadUtterances, spreadSum);
     }
 
     @Override

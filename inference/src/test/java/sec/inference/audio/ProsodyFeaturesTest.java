@@ -297,15 +297,19 @@ class ProsodyFeaturesTest {
         double[] none = ProsodyFeatures.withBaseline(stats, null);
         assertEquals(ProsodyFeatures.DIM, none.length);
         assertEquals(5.0, none[ProsodyFeatures.F0_MEDIAN]);
-        assertArrayEquals(new double[3], java.util.Arrays.copyOfRange(none, 16, 19));
-        assertArrayEquals(new double[] {1.0, 2.0, -3.0}, java.util.Arrays.copyOfRange(
-                ProsodyFeatures.withBaseline(stats, new SpeakerBaseline.Value(3.0, -17.0)), 16, 19));
-        // no baseline pitch, or no pitch in this utterance: the f0 deviation is 0
-        assertArrayEquals(new double[] {1.0, 0.0, -3.0}, java.util.Arrays.copyOfRange(
-                ProsodyFeatures.withBaseline(stats, new SpeakerBaseline.Value(null, -17.0)), 16, 19));
+        assertArrayEquals(new double[4], java.util.Arrays.copyOfRange(none, 16, 20));
+        stats[ProsodyFeatures.F0_SPREAD] = 4.5;
+        assertArrayEquals(new double[] {1.0, 2.0, -3.0, 1.5}, java.util.Arrays.copyOfRange(
+                ProsodyFeatures.withBaseline(stats, new SpeakerBaseline.Value(3.0, -17.0, 3.0)), 16, 20));
+        // no baseline pitch, or no pitch in this utterance: the pitch deviations are 0
+        assertArrayEquals(new double[] {1.0, 0.0, -3.0, 0.0}, java.util.Arrays.copyOfRange(
+                ProsodyFeatures.withBaseline(stats, new SpeakerBaseline.Value(null, -17.0, null)), 16, 20));
+        // a baseline restored from before the spread was kept: pitch but no spread yet
+        assertArrayEquals(new double[] {1.0, 2.0, -3.0, 0.0}, java.util.Arrays.copyOfRange(
+                ProsodyFeatures.withBaseline(stats, new SpeakerBaseline.Value(3.0, -17.0, null)), 16, 20));
         stats[ProsodyFeatures.VOICED] = 0.0;
-        assertArrayEquals(new double[] {1.0, 0.0, -3.0}, java.util.Arrays.copyOfRange(
-                ProsodyFeatures.withBaseline(stats, new SpeakerBaseline.Value(3.0, -17.0)), 16, 19));
+        assertArrayEquals(new double[] {1.0, 0.0, -3.0, 0.0}, java.util.Arrays.copyOfRange(
+                ProsodyFeatures.withBaseline(stats, new SpeakerBaseline.Value(3.0, -17.0, 3.0)), 16, 20));
         assertThrows(IllegalArgumentException.class, () -> ProsodyFeatures.withBaseline(new double[3], null));
     }
 
@@ -314,13 +318,13 @@ class ProsodyFeaturesTest {
         assertEquals(ProsodyFeatures.DIM, ProsodyFeatures.NAMES.size());
         String[] names = {"f0_median", "f0_p10", "f0_p90", "f0_spread", "f0_delta", "level", "energy_p90",
             "energy_spread", "voiced_ratio", "pause_ratio", "pause_rate", "pause_ms", "syllable_rate", "speech_s",
-            "span_s", "voiced", "has_baseline", "f0_vs_baseline", "level_vs_baseline"};
+            "span_s", "voiced", "has_baseline", "f0_vs_baseline", "level_vs_baseline", "spread_vs_baseline"};
         int[] ix = {ProsodyFeatures.F0_MEDIAN, ProsodyFeatures.F0_P10, ProsodyFeatures.F0_P90,
             ProsodyFeatures.F0_SPREAD, ProsodyFeatures.F0_DELTA, ProsodyFeatures.LEVEL, ProsodyFeatures.ENERGY_P90,
             ProsodyFeatures.ENERGY_SPREAD, ProsodyFeatures.VOICED_RATIO, ProsodyFeatures.PAUSE_RATIO,
             ProsodyFeatures.PAUSE_RATE, ProsodyFeatures.PAUSE_MS, ProsodyFeatures.SYLLABLE_RATE,
             ProsodyFeatures.SPEECH_S, ProsodyFeatures.SPAN_S, ProsodyFeatures.VOICED, ProsodyFeatures.HAS_BASELINE,
-            ProsodyFeatures.F0_VS_BASELINE, ProsodyFeatures.LEVEL_VS_BASELINE};
+            ProsodyFeatures.F0_VS_BASELINE, ProsodyFeatures.LEVEL_VS_BASELINE, ProsodyFeatures.SPREAD_VS_BASELINE};
         for (int i = 0; i < names.length; i++) {
             assertEquals(names[i], ProsodyFeatures.NAMES.get(ix[i]));
         }
@@ -382,8 +386,8 @@ class ProsodyFeaturesTest {
                 {"vector": ["f0_median", "f0_p10", "f0_p90", "f0_spread", "f0_delta", "level", "energy_p90",
                             "energy_spread", "voiced_ratio", "pause_ratio", "pause_rate", "pause_ms",
                             "syllable_rate", "speech_s", "span_s", "voiced", "has_baseline", "f0_vs_baseline",
-                            "level_vs_baseline"],
-                 "dim": 19, "utterance_dim": 16, "baseline_from": ["f0_median", "level"],
+                            "level_vs_baseline", "spread_vs_baseline"],
+                 "dim": 20, "utterance_dim": 16, "baseline_from": ["f0_median", "level", "f0_spread"],
                  "hop": 80, "window": 200, "tau_min": 16, "tau_max": 114, "voiced_max": 0.35, "octave_reach": 0.9,
                  "energy_floor_db": -60.0, "active_below_peak_db": 25.0, "noise_margin_db": 8.0,
                  "pause_min_frames": 8, "nucleus_half": 4, "nucleus_reach": 15, "nucleus_dip_db": 3.0,
@@ -435,15 +439,18 @@ class ProsodyFeaturesTest {
         assertTrue(e.getMessage().contains("[f0_p10, f0_median,") && e.getMessage().contains("[f0_median, f0_p10,"),
                 e.getMessage());
         ObjectNode shorter = manifestProsody();
-        ((ArrayNode) shorter.get("vector")).remove(18);
+        ((ArrayNode) shorter.get("vector")).remove(19);
         assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(shorter, 8000, 256));
         ObjectNode dim = manifestProsody();
-        dim.put("dim", 18);
+        dim.put("dim", 19);
         e = assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(dim, 8000, 256));
-        assertTrue(e.getMessage().contains("18") && e.getMessage().contains("19"), e.getMessage());
+        assertTrue(e.getMessage().contains("19") && e.getMessage().contains("20"), e.getMessage());
         ObjectNode from = manifestProsody();
         ((ArrayNode) from.get("baseline_from")).set(1, JSON.getNodeFactory().textNode("energy_p90"));
         assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(from, 8000, 256));
+        ObjectNode before = manifestProsody(); // a bundle from before the baseline kept the spread
+        ((ArrayNode) before.get("baseline_from")).remove(2);
+        assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(before, 8000, 256));
         ObjectNode lags = manifestProsody();
         lags.put("tau_min", 120);
         assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(lags, 8000, 256));
