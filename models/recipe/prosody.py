@@ -33,8 +33,8 @@ NAMES = ['f0_median', 'f0_p10', 'f0_p90', 'f0_spread', 'f0_delta', 'level', 'ene
 DIM = len(NAMES)
 UTTERANCE_DIM = DIM - 4    # the last four come from the speaker baseline
 IX = {n: i for i, n in enumerate(NAMES)}
-BASELINE_F0, BASELINE_LEVEL, BASELINE_SPREAD = IX['f0_median'], IX['level'], IX['f0_spread']
-BASELINE_FROM = ['f0_median', 'level', 'f0_spread']
+BASELINE_FROM = ['f0_median', 'level', 'f0_spread']   # the stats the speaker baseline keeps means of
+BASELINE_F0, BASELINE_LEVEL, BASELINE_SPREAD = (IX[n] for n in BASELINE_FROM)
 
 
 def frames(x):

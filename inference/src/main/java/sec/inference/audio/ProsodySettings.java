@@ -88,13 +88,13 @@ public record ProsodySettings(
                     + ProsodyFeatures.UTTERANCE_DIM);
         }
         JsonNode from = prosody.get("baseline_from");
-        List<String> baselineFrom = new ArrayList<>();
         if (from != null) {
+            List<String> baselineFrom = new ArrayList<>();
             from.forEach(n -> baselineFrom.add(n.asText()));
-        }
-        if (from != null && !baselineFrom.equals(ProsodyFeatures.BASELINE_FROM)) {
-            throw new IllegalArgumentException("prosody.baseline_from " + from
-                    + " is not this front end's " + ProsodyFeatures.BASELINE_FROM);
+            if (!baselineFrom.equals(ProsodyFeatures.BASELINE_FROM)) {
+                throw new IllegalArgumentException("prosody.baseline_from " + from
+                        + " is not this front end's " + ProsodyFeatures.BASELINE_FROM);
+            }
         }
         return new ProsodySettings(
                 sampleRate,

@@ -59,11 +59,13 @@ class EvaluationTest {
 
     @Test
     void losslessEqualsCloudAndRunsRepeat() {
+        int recordings = 8; // with 4, UGSD sent nothing in one language with the pair of 2026-12-03
         for (String lang : new String[] {"en", "zh"}) {
-            Evaluation.Prepared p = evaluation.prepare(EvalSet.load(TestModels.dir().resolve("eval").resolve(lang), lang, 8));
+            Evaluation.Prepared p = evaluation.prepare(EvalSet.load(TestModels.dir().resolve("eval").resolve(lang), lang,
+                    recordings));
             Evaluation.Run cloud = evaluation.run(p, variants.get("cloud"));
             Evaluation.Run lossless = evaluation.run(p, variants.get("lossless"));
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < recordings; i++) {
                 assertArrayEquals(cloud.captions().get(i).tokens(), lossless.captions().get(i).tokens(), lang + " " + i);
             }
             assertEquals(cloud.scores().quality(), lossless.scores().quality());
