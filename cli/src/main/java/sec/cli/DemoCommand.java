@@ -232,11 +232,14 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             DemoWarmup warm = warmup;
             Thread producer = new Thread(() -> produce(settings, warm, streams, bad), "demo-producer");
-            producer.start();
-            Thread rollout = rolloutAt == null ? null : DemoRollout.start(settings, Double.parseDouble(rolloutAt[0]),
-                    Path.of(rolloutAt[1]), out);
-            HeapWatch heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
+            Thread rollout = null;
+            HeapWatch heap = null;
             try {
+                awaitTasks(port, job, Duration.ofSeconds(timeoutS), out);
+                producer.start();
+                rollout = rolloutAt == null ? null : DemoRollout.start(settings, Double.parseDouble(rolloutAt[0]),
+                        Path.of(rolloutAt[1]), out);
+                heap = watchHeapS == null ? null : new HeapWatch(watchHeapS * 1000L);
                 DemoReader.read(settings, summary, warmup, out, Duration.ofSeconds(timeoutS), faults.any());
                 if (lingerS > 0) {
                     out.printf("%nall captions in; the pipeline and the page stay up %d s%n", lingerS);
@@ -352,6 +355,21 @@ public final class DemoCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits until every task of the job runs (its operators have loaded and warmed up their models)
+     * before any audio is sent, as calls reach a deployed pipeline: audio sent earlier queued behind
+     * the start-up, and its captions set the run's p95.
+     */
+    private static void awaitTasks(int port, JobClient job, Duration limit, PrintWriter out) throws Exception {
+        long t0 = System.nanoTime();
+        if (!new sec.cli.cluster.FlinkRest("http://127.0.0.1:" + port).awaitTasksRunning(job.getJobID().toString(), limit)) {
+            throw new IllegalStateException("the pipeline's tasks did not all start within " + limit.toSeconds() + " s (log: "
+                    + System.getProperty("sec.log.file", "sec.log") + ")");
+        }
+        out.printf("pipeline running after %.1f s; streaming the calls%n", (System.nanoTime() - t0) / 1e9);
+        out.flush();
     }
 
     /** How often the job failed over (its exception history, through the REST API); bad input and outages must not. -1: unknown. */

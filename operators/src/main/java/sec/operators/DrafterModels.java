@@ -5,7 +5,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sec.inference.EdgeModels;
+import sec.inference.ModelWarmup;
+import sec.inference.decode.SpeculationConfig;
 import sec.inference.model.BundleVersions;
 import sec.inference.model.ModelException;
 
@@ -16,17 +20,35 @@ import sec.inference.model.ModelException;
  * neither stable nor canary, unused for {@link #UNUSED_VERSION_MS} and no open utterance needs it.
  */
 final class DrafterModels implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DrafterModels.class);
     static final long UNUSED_VERSION_MS = 300_000;
 
     private final BundleVersions<EdgeModels> versions;
     private final String initial;
     private final Map<String, DrafterRecords> records = new HashMap<>();
 
-    /** Every version's drafter on {@code threads} ONNX Runtime threads, spinning or not. */
-    DrafterModels(Path configured, int threads, boolean spinning, java.util.function.LongSupplier clock) {
-        EdgeModels first = EdgeModels.load(configured, threads, spinning);
+    /**
+     * Every version's drafter on {@code threads} ONNX Runtime threads, spinning or not, each warmed up
+     * ({@link ModelWarmup#edge}) before it drafts a real call.
+     */
+    DrafterModels(Path configured, int threads, boolean spinning, SpeculationConfig speculation,
+            java.util.function.LongSupplier clock) {
+        EdgeModels first = warm(EdgeModels.load(configured, threads, spinning), speculation);
         initial = first.manifest().name();
-        versions = new BundleVersions<>(initial, first, dir -> EdgeModels.load(dir, threads, spinning), UNUSED_VERSION_MS, clock);
+        versions = new BundleVersions<>(initial, first, dir -> warm(EdgeModels.load(dir, threads, spinning), speculation),
+                UNUSED_VERSION_MS, clock);
+    }
+
+    private static EdgeModels warm(EdgeModels m, SpeculationConfig speculation) {
+        try {
+            long t0 = System.nanoTime();
+            int tokens = ModelWarmup.edge(m, speculation);
+            LOG.info("drafter {} warmed up: {} tokens in {} ms", m.manifest().name(), tokens, (System.nanoTime() - t0) / 1_000_000);
+            return m;
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
     }
 
     /** The version a new utterance of this call starts on. */

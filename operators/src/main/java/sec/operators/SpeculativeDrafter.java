@@ -97,7 +97,8 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
     public void open() throws Exception {
         super.open();
         int threads = TaskSlots.threads(config.threads(), getRuntimeContext());
-        models = new DrafterModels(Path.of(config.modelDir()), threads, config.spinning(), System::currentTimeMillis);
+        models = new DrafterModels(Path.of(config.modelDir()), threads, config.spinning(), config.speculation(),
+                System::currentTimeMillis);
         undelivered = new ArrayList<>();
         known.forEach(r -> models.offer(RolloutLog.toVersions(r)));
         if (!known.isEmpty()) {

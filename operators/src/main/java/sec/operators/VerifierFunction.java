@@ -13,6 +13,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sec.inference.CloudModels;
+import sec.inference.ModelWarmup;
 import sec.inference.decode.Decision;
 import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
@@ -59,9 +60,18 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         }
     }
 
+    /** A loaded version, warmed up ({@link ModelWarmup#cloud}) before it serves a real request. */
     private VersionServing serve(CloudModels models) {
-        var batching = new BatchingVerifier(new VerificationService(models.verifier(), models.manifest(), config.speculation()),
-                config.maxBatch(), config.maxWaitMs(), config.queueCapacity());
+        var service = new VerificationService(models.verifier(), models.manifest(), config.speculation());
+        try {
+            long t0 = System.nanoTime();
+            int blocks = ModelWarmup.cloud(service, models.manifest());
+            LOG.info("verifier {} warmed up: {} blocks in {} ms", models.manifest().name(), blocks, (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            models.close();
+            throw e;
+        }
+        var batching = new BatchingVerifier(service, config.maxBatch(), config.maxWaitMs(), config.queueCapacity());
         batching.onBatch(batchSize::update);
         return new VersionServing(models, batching);
     }

@@ -78,6 +78,47 @@ public final class FlinkRest {
     }
 
     /**
+     * Whether every subtask of the job runs (or has finished): a job is RUNNING as soon as it is
+     * scheduled, while its tasks may still be deploying or opening their operators (loading models,
+     * joining Kafka). From each vertex's task counts in {@code GET /jobs/{id}}.
+     */
+    public boolean tasksRunning(String jobId) throws IOException, InterruptedException {
+        JsonNode vertices = get("jobs/" + jobId).path("vertices");
+        if (vertices.isEmpty()) {
+            return false;
+        }
+        for (JsonNode v : vertices) {
+            JsonNode tasks = v.path("tasks");
+            if (tasks.path("RUNNING").asInt() + tasks.path("FINISHED").asInt() < v.path("parallelism").asInt()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Waits until the job is RUNNING and every task of it runs ({@link #tasksRunning}); returns whether
+     * it got there within {@code limit}. A job that ended meanwhile (FAILED, CANCELED, FINISHED) is an
+     * {@link IllegalStateException}.
+     */
+    public boolean awaitTasksRunning(String jobId, Duration limit) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (true) {
+            String state = jobState(jobId);
+            if (state.equals("FAILED") || state.equals("CANCELED") || state.equals("FINISHED")) {
+                throw new IllegalStateException("job " + jobId + " is " + state + " (see the JobManager log)");
+            }
+            if (state.equals("RUNNING") && tasksRunning(jobId)) {
+                return true;
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /**
      * How often the job failed over: the failures in its exception history (each one a restart of the
      * job or of a region). Not the numRestarts metric: through the REST metric fetcher it read 0 here
      * for a job whose log shows it restarting.

@@ -3,6 +3,7 @@ package sec.cli.cluster;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -56,17 +57,10 @@ public abstract class SubmitCommand implements Callable<Integer> {
         String job = flink.run(jarId, entryClass().getName(), JobSettings.asArgs(settings), savepoint);
         out.printf("%s submitted to %s: job %s%n", entryClass().getSimpleName(), rest, job);
         out.flush();
-        long deadline = System.currentTimeMillis() + waitS * 1000L;
-        String state = flink.jobState(job);
-        while (!state.equals("RUNNING") && System.currentTimeMillis() < deadline) {
-            if (state.equals("FAILED") || state.equals("CANCELED")) {
-                throw new IllegalStateException("job " + job + " is " + state + " (see the JobManager log)");
-            }
-            Thread.sleep(250);
-            state = flink.jobState(job);
-        }
-        out.printf("job %s %s%n", job, state);
-        return state.equals("RUNNING") ? 0 : 1;
+        // every task, not only the job: its operators have then loaded and warmed up their models
+        boolean running = flink.awaitTasksRunning(job, Duration.ofSeconds(waitS));
+        out.printf("job %s %s%n", job, running ? "RUNNING" : flink.jobState(job) + " (tasks still starting after " + waitS + " s)");
+        return running ? 0 : 1;
     }
 
     @Command(name = "edge", mixinStandardHelpOptions = true, description = "Submit the edge job (EdgeCaptionJob) to a Flink cluster.")

@@ -91,14 +91,9 @@ final class ClusterJobs {
         FlinkRest rest = cluster.rest();
         String entry = (side == Side.CLOUD ? CloudVerifyJob.class : EdgeCaptionJob.class).getName();
         String id = rest.run(rest.uploadJar(jar), entry, JobSettings.asArgs(s), savepoint);
-        long deadline = System.currentTimeMillis() + 180_000;
-        String state = rest.jobState(id);
-        while (!state.equals("RUNNING")) {
-            if (state.equals("FAILED") || state.equals("CANCELED") || System.currentTimeMillis() > deadline) {
-                throw new IllegalStateException("job " + id + " (" + side + ") is " + state + " (logs in " + cluster.dir().resolve("log") + ")");
-            }
-            Thread.sleep(250);
-            state = rest.jobState(id);
+        if (!rest.awaitTasksRunning(id, java.time.Duration.ofMinutes(3))) {
+            throw new IllegalStateException("job " + id + " (" + side + ") is " + rest.jobState(id)
+                    + ", its tasks not all running after 3 minutes (logs in " + cluster.dir().resolve("log") + ")");
         }
         ids.put(side, id);
         parallelism.put(side, p);
