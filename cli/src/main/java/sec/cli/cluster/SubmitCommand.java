@@ -38,7 +38,7 @@ public abstract class SubmitCommand implements Callable<Integer> {
             + " (what flink run -s does: after a stop-with-savepoint, an upgrade or a rescale)")
     String savepoint;
 
-    @Option(names = "--wait-s", defaultValue = "120", description = "wait up to this long for the job to run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--wait-s", defaultValue = "120", description = "wait up to this long for every task of the job to run (default: ${DEFAULT-VALUE})")
     int waitS;
 
     abstract Class<?> entryClass();
