@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public final class ProsodyFeatures {
 
-    /** prosody.NAMES: the model's prosody vector, in order. */
+    /** prosody.NAMES: every prosody value this front end computes, in order (a bundle takes these or some of them: {@link ProsodySettings#select}). */
     public static final List<String> NAMES = List.of("f0_median", "f0_p10", "f0_p90", "f0_spread", "f0_delta",
             "level", "energy_p90", "energy_spread", "voiced_ratio", "pause_ratio", "pause_rate", "pause_ms",
             "syllable_rate", "speech_s", "span_s", "voiced", "has_baseline", "f0_vs_baseline", "level_vs_baseline",
@@ -26,6 +26,9 @@ public final class ProsodyFeatures {
     public static final int UTTERANCE_DIM = DIM - 4;
     /** prosody.BASELINE_FROM: the stats the speaker baseline keeps running means of. */
     public static final List<String> BASELINE_FROM = List.of("f0_median", "level", "f0_spread");
+    /** Each deviation from the speaker baseline and the stat it is the deviation of. */
+    public static final java.util.Map<String, String> VS_BASELINE = java.util.Map.of(
+            "f0_vs_baseline", "f0_median", "level_vs_baseline", "level", "spread_vs_baseline", "f0_spread");
 
     public static final int F0_MEDIAN = 0;
     public static final int F0_P10 = 1;

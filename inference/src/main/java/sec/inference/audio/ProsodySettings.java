@@ -6,9 +6,12 @@ import java.util.List;
 
 /**
  * The prosody front end's constants, as recorded in the bundled manifest's "prosody" section (every
- * constant of models/recipe/prosody.py; lengths in samples or 10 ms frames, levels in dB). The
- * manifest's vector layout must be the one {@link ProsodyFeatures} computes: a model trained on
- * another layout would read the wrong entries without failing, so a mismatch is rejected up front.
+ * constant of models/recipe/prosody.py; lengths in samples or 10 ms frames, levels in dB), and
+ * {@code vector}, the names of the prosody values the bundle's models take, in their order. The
+ * front end computes every value it knows ({@link ProsodyFeatures#NAMES}) and {@link #select} hands
+ * a model the ones its manifest names, so a bundle trained before a value was added (the pair before
+ * the caller's pitch spread took 19) still runs and can be rolled back to; a name this front end does
+ * not compute is rejected up front, as a model would otherwise read the wrong entries without failing.
  * {@code sampleRate} and {@code melNFft} come from the "audio" section: the pitch track has one row
  * per log-mel frame (the log-mel hop is the prosody hop).
  */
@@ -30,7 +33,8 @@ public record ProsodySettings(
         int minVoiced,
         double f0RefHz,
         double pitchTrackScale,
-        int melNFft) {
+        int melNFft,
+        List<String> vector) {
 
     public ProsodySettings {
         require(sampleRate > 0, "sample_rate", sampleRate);
@@ -52,18 +56,42 @@ public record ProsodySettings(
         require(f0RefHz > 0 && Double.isFinite(f0RefHz), "f0_ref_hz", f0RefHz);
         require(pitchTrackScale > 0 && Double.isFinite(pitchTrackScale), "pitch_track_scale", pitchTrackScale);
         require(melNFft > 0, "n_fft", melNFft);
+        vector = List.copyOf(vector);
+        for (String name : vector) {
+            if (!ProsodyFeatures.NAMES.contains(name)) {
+                throw unknown(name);
+            }
+        }
+        if (new java.util.HashSet<>(vector).size() != vector.size()) {
+            throw new IllegalArgumentException("prosody.vector names a value twice: " + vector);
+        }
+    }
+
+    /** The values of {@code full} (every value {@link ProsodyFeatures} computes, in its order) this bundle's models take, in theirs. */
+    public double[] select(double[] full) {
+        if (full.length != ProsodyFeatures.DIM) {
+            throw new IllegalArgumentException("need the front end's " + ProsodyFeatures.DIM + " prosody values, got " + full.length);
+        }
+        double[] out = new double[vector.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = full[ProsodyFeatures.NAMES.indexOf(vector.get(i))];
+        }
+        return out;
     }
 
     /** The constants of models/recipe/prosody.py, with audio.py's 8 kHz and n_fft 256. */
     public static ProsodySettings recipeDefaults() {
         return new ProsodySettings(8000, 80, 200, 16, 114, 0.35, 0.9, -60.0, 25.0, 8.0, 8, 4, 15, 3.0, 10,
-                100.0, 6.0, 256);
+                100.0, 6.0, 256, ProsodyFeatures.NAMES);
     }
 
     /**
      * Reads the manifest's "prosody" object (export.py's {@code prosody_manifest}); {@code sampleRate}
-     * and {@code nFft} are the "audio" section's. Every constant must be present and numeric, and
-     * {@code dim}, {@code utterance_dim} and {@code vector} must be those of {@link ProsodyFeatures}.
+     * and {@code nFft} are the "audio" section's. Every constant must be present and numeric;
+     * {@code vector} must name values this front end computes, {@code dim} be its length and
+     * {@code utterance_dim} the number of them computed from the utterance alone; {@code baseline_from}
+     * (absent: pitch and level) must be stats {@link SpeakerBaseline} keeps, and hold the stat of every
+     * "…_vs_baseline" value the vector names.
      */
     public static ProsodySettings fromJson(JsonNode prosody, int sampleRate, int nFft) {
         ManifestSection in = new ManifestSection(prosody, "prosody");
@@ -73,29 +101,37 @@ public record ProsodySettings(
             throw new IllegalArgumentException("prosody.vector: expected an array of names, got " + names);
         }
         names.forEach(n -> vector.add(n.isTextual() ? n.asText() : n.toString()));
-        if (!vector.equals(ProsodyFeatures.NAMES)) {
-            throw new IllegalArgumentException("prosody.vector " + vector
-                    + " is not the vector this front end computes " + ProsodyFeatures.NAMES);
-        }
-        int dim = in.integer("dim");
-        if (dim != ProsodyFeatures.DIM) {
-            throw new IllegalArgumentException("prosody.dim " + dim + " is not this front end's "
-                    + ProsodyFeatures.DIM);
-        }
-        int utteranceDim = in.integer("utterance_dim");
-        if (utteranceDim != ProsodyFeatures.UTTERANCE_DIM) {
-            throw new IllegalArgumentException("prosody.utterance_dim " + utteranceDim + " is not this front end's "
-                    + ProsodyFeatures.UTTERANCE_DIM);
-        }
-        JsonNode from = prosody.get("baseline_from");
-        if (from != null) {
-            List<String> baselineFrom = new ArrayList<>();
-            from.forEach(n -> baselineFrom.add(n.asText()));
-            if (!baselineFrom.equals(ProsodyFeatures.BASELINE_FROM)) {
-                throw new IllegalArgumentException("prosody.baseline_from " + from
-                        + " is not this front end's " + ProsodyFeatures.BASELINE_FROM);
+        for (String name : vector) {
+            if (!ProsodyFeatures.NAMES.contains(name)) {
+                throw unknown(name);
             }
         }
+        int dim = in.integer("dim");
+        if (dim != vector.size()) {
+            throw new IllegalArgumentException("prosody.dim " + dim + " is not the length of prosody.vector (" + vector.size() + ")");
+        }
+        int utteranceDim = in.integer("utterance_dim");
+        long fromUtterance = vector.stream().filter(n -> ProsodyFeatures.NAMES.indexOf(n) < ProsodyFeatures.UTTERANCE_DIM).count();
+        if (utteranceDim != fromUtterance) {
+            throw new IllegalArgumentException("prosody.utterance_dim " + utteranceDim + ": prosody.vector names " + fromUtterance
+                    + " values computed from the utterance alone");
+        }
+        List<String> baselineFrom = new ArrayList<>(List.of("f0_median", "level")); // what the baseline kept first
+        JsonNode from = prosody.get("baseline_from");
+        if (from != null) {
+            baselineFrom.clear();
+            from.forEach(n -> baselineFrom.add(n.asText()));
+        }
+        if (!ProsodyFeatures.BASELINE_FROM.containsAll(baselineFrom)) {
+            throw new IllegalArgumentException("prosody.baseline_from " + baselineFrom
+                    + " names stats the speaker baseline does not keep " + ProsodyFeatures.BASELINE_FROM);
+        }
+        ProsodyFeatures.VS_BASELINE.forEach((value, stat) -> {
+            if (vector.contains(value) && !baselineFrom.contains(stat)) {
+                throw new IllegalArgumentException("prosody.vector takes " + value + " but prosody.baseline_from "
+                        + baselineFrom + " lacks " + stat);
+            }
+        });
         return new ProsodySettings(
                 sampleRate,
                 in.integer("hop"),
@@ -114,7 +150,8 @@ public record ProsodySettings(
                 in.integer("min_voiced"),
                 in.number("f0_ref_hz"),
                 in.number("pitch_track_scale"),
-                nFft);
+                nFft,
+                vector);
     }
 
     /** Pitch frames for {@code n} samples: frame t reads {@code [t * hop, t * hop + window + tau_max)}. */
@@ -125,6 +162,11 @@ public record ProsodySettings(
     /** Log-mel frames for {@code n} samples (the pitch track's rows): prosody.mel_frames. */
     public int melFrameCount(int n) {
         return n < melNFft ? 0 : 1 + (n - melNFft) / hop;
+    }
+
+    private static IllegalArgumentException unknown(String name) {
+        return new IllegalArgumentException("prosody.vector names '" + name + "', which this front end does not compute "
+                + ProsodyFeatures.NAMES);
     }
 
     private static void require(boolean ok, String key, Object value) {

@@ -16,7 +16,7 @@ import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sec.inference.AudioFeatures;
-import sec.inference.audio.ProsodyFeatures;
+import sec.inference.audio.ProsodySettings;
 import sec.inference.audio.SpeakerBaseline;
 import sec.inference.model.ModelException;
 import sec.inference.model.ModelManifest;
@@ -47,6 +47,8 @@ public final class Drafter implements AutoCloseable {
     private final CrossTensors lastCross;
     /** The encoders take the pitch track and the prosody vector next to log-mel (a prosody bundle). */
     private final boolean prosodyInputs;
+    /** Which of the front end's prosody values the encoders take, in their order (null: no prosody inputs). */
+    private final ProsodySettings prosodySettings;
     private final java.util.Set<Long> emotionTokens;
 
     private Drafter(ModelManifest manifest, int threads, boolean spinning) {
@@ -58,6 +60,7 @@ public final class Drafter implements AutoCloseable {
         OrtSession cross = null;
         OrtSession dec = null;
         this.prosodyInputs = manifest.prosody().isPresent();
+        this.prosodySettings = manifest.prosody().orElse(null);
         this.emotionTokens = manifest.emotionTokens();
         Set<String> audioInputs = prosodyInputs ? Set.of(LOG_MEL, PITCH, PROSODY) : Set.of(LOG_MEL);
         try {
@@ -73,7 +76,7 @@ public final class Drafter implements AutoCloseable {
             dec = open(spec.decoder(), threads, spinning, decoderInputs, decoderOutputs);
             lastDim(spec.encoder(), enc.getInputInfo().get(LOG_MEL), manifest.mel().nMels(), "mel bins");
             if (prosodyInputs) {
-                lastDim(spec.encoder(), enc.getInputInfo().get(PROSODY), ProsodyFeatures.DIM, "prosody values");
+                lastDim(spec.encoder(), enc.getInputInfo().get(PROSODY), manifest.prosody().get().vector().size(), "prosody values");
             }
             lastDim(spec.decoder(), dec.getOutputInfo().get("logits"), vocabSize, "vocabulary entries");
             this.crossStepsAxis = CrossKv.stepsAxes(spec, cross, dec);
@@ -205,7 +208,7 @@ public final class Drafter implements AutoCloseable {
                 }
                 p.flip();
                 in.put(PITCH, OnnxTensor.createTensor(env, p, new long[] {1, logMel.length, 2}));
-                double[] vec = features.prosodyVector(baseline);
+                double[] vec = prosodySettings.select(features.prosodyVector(baseline));
                 float[] v = new float[vec.length];
                 for (int i = 0; i < v.length; i++) {
                     v[i] = (float) vec[i];

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -429,15 +430,39 @@ class ProsodyFeaturesTest {
     }
 
     @Test
-    void settingsRejectAnotherVectorLayout() throws IOException {
+    void settingsSelectTheValuesAndTheOrderTheManifestNames() throws IOException {
+        double[] full = new double[ProsodyFeatures.DIM];
+        for (int i = 0; i < full.length; i++) {
+            full[i] = 100 + i;
+        }
+        assertArrayEquals(full, ProsodySettings.fromJson(manifestProsody(), 8000, 256).select(full));
         ObjectNode swapped = manifestProsody();
         ArrayNode names = (ArrayNode) swapped.get("vector");
         names.set(0, JSON.getNodeFactory().textNode("f0_p10"));
         names.set(1, JSON.getNodeFactory().textNode("f0_median"));
+        double[] got = ProsodySettings.fromJson(swapped, 8000, 256).select(full);
+        assertEquals(List.of(101.0, 100.0, 102.0), List.of(got[0], got[1], got[2]), "a model gets the values in its order");
+        // the pair before the caller's pitch spread: 19 values, a baseline of pitch and level
+        ObjectNode before = manifestProsody();
+        ((ArrayNode) before.get("vector")).remove(ProsodyFeatures.SPREAD_VS_BASELINE);
+        before.put("dim", 19);
+        ((ArrayNode) before.get("baseline_from")).remove(2);
+        assertArrayEquals(java.util.Arrays.copyOf(full, 19), ProsodySettings.fromJson(before, 8000, 256).select(full));
+        before.remove("baseline_from"); // older still: the manifest did not say
+        assertEquals(19, ProsodySettings.fromJson(before, 8000, 256).vector().size());
+        assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(manifestProsody(), 8000, 256).select(new double[19]));
+    }
+
+    @Test
+    void settingsRejectValuesTheFrontEndCannotGive() throws IOException {
+        ObjectNode unknown = manifestProsody();
+        ((ArrayNode) unknown.get("vector")).set(19, JSON.getNodeFactory().textNode("rate_vs_baseline"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ProsodySettings.fromJson(swapped, 8000, 256));
-        assertTrue(e.getMessage().contains("[f0_p10, f0_median,") && e.getMessage().contains("[f0_median, f0_p10,"),
-                e.getMessage());
+                () -> ProsodySettings.fromJson(unknown, 8000, 256));
+        assertTrue(e.getMessage().contains("'rate_vs_baseline'"), e.getMessage());
+        ObjectNode twice = manifestProsody();
+        ((ArrayNode) twice.get("vector")).set(1, JSON.getNodeFactory().textNode("f0_median"));
+        assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(twice, 8000, 256));
         ObjectNode shorter = manifestProsody();
         ((ArrayNode) shorter.get("vector")).remove(19);
         assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(shorter, 8000, 256));
@@ -445,12 +470,16 @@ class ProsodyFeaturesTest {
         dim.put("dim", 19);
         e = assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(dim, 8000, 256));
         assertTrue(e.getMessage().contains("19") && e.getMessage().contains("20"), e.getMessage());
+        ObjectNode utterance = manifestProsody();
+        utterance.put("utterance_dim", 15);
+        assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(utterance, 8000, 256));
         ObjectNode from = manifestProsody();
         ((ArrayNode) from.get("baseline_from")).set(1, JSON.getNodeFactory().textNode("energy_p90"));
         assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(from, 8000, 256));
-        ObjectNode before = manifestProsody(); // a bundle from before the baseline kept the spread
-        ((ArrayNode) before.get("baseline_from")).remove(2);
-        assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(before, 8000, 256));
+        ObjectNode noSpread = manifestProsody(); // spread_vs_baseline from a baseline that keeps no spread
+        ((ArrayNode) noSpread.get("baseline_from")).remove(2);
+        e = assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(noSpread, 8000, 256));
+        assertTrue(e.getMessage().contains("spread_vs_baseline") && e.getMessage().contains("f0_spread"), e.getMessage());
         ObjectNode lags = manifestProsody();
         lags.put("tau_min", 120);
         assertThrows(IllegalArgumentException.class, () -> ProsodySettings.fromJson(lags, 8000, 256));
