@@ -59,7 +59,8 @@ public record ProsodySettings(
         vector = List.copyOf(vector);
         for (String name : vector) {
             if (!ProsodyFeatures.NAMES.contains(name)) {
-                throw unknown(name);
+                throw new IllegalArgumentException("prosody.vector names '" + name + "', which this front end does not compute "
+                        + ProsodyFeatures.NAMES);
             }
         }
         if (new java.util.HashSet<>(vector).size() != vector.size()) {
@@ -101,11 +102,26 @@ public record ProsodySettings(
             throw new IllegalArgumentException("prosody.vector: expected an array of names, got " + names);
         }
         names.forEach(n -> vector.add(n.isTextual() ? n.asText() : n.toString()));
-        for (String name : vector) {
-            if (!ProsodyFeatures.NAMES.contains(name)) {
-                throw unknown(name);
-            }
-        }
+        ProsodySettings settings = new ProsodySettings(
+                sampleRate,
+                in.integer("hop"),
+                in.integer("window"),
+                in.integer("tau_min"),
+                in.integer("tau_max"),
+                in.number("voiced_max"),
+                in.number("octave_reach"),
+                in.number("energy_floor_db"),
+                in.number("active_below_peak_db"),
+                in.number("noise_margin_db"),
+                in.integer("pause_min_frames"),
+                in.integer("nucleus_half"),
+                in.integer("nucleus_reach"),
+                in.number("nucleus_dip_db"),
+                in.integer("min_voiced"),
+                in.number("f0_ref_hz"),
+                in.number("pitch_track_scale"),
+                nFft,
+                vector); // refuses names this front end does not compute, before the lengths below are read
         int dim = in.integer("dim");
         if (dim != vector.size()) {
             throw new IllegalArgumentException("prosody.dim " + dim + " is not the length of prosody.vector (" + vector.size() + ")");
@@ -132,26 +148,7 @@ public record ProsodySettings(
                         + baselineFrom + " lacks " + stat);
             }
         });
-        return new ProsodySettings(
-                sampleRate,
-                in.integer("hop"),
-                in.integer("window"),
-                in.integer("tau_min"),
-                in.integer("tau_max"),
-                in.number("voiced_max"),
-                in.number("octave_reach"),
-                in.number("energy_floor_db"),
-                in.number("active_below_peak_db"),
-                in.number("noise_margin_db"),
-                in.integer("pause_min_frames"),
-                in.integer("nucleus_half"),
-                in.integer("nucleus_reach"),
-                in.number("nucleus_dip_db"),
-                in.integer("min_voiced"),
-                in.number("f0_ref_hz"),
-                in.number("pitch_track_scale"),
-                nFft,
-                vector);
+        return settings;
     }
 
     /** Pitch frames for {@code n} samples: frame t reads {@code [t * hop, t * hop + window + tau_max)}. */
@@ -162,11 +159,6 @@ public record ProsodySettings(
     /** Log-mel frames for {@code n} samples (the pitch track's rows): prosody.mel_frames. */
     public int melFrameCount(int n) {
         return n < melNFft ? 0 : 1 + (n - melNFft) / hop;
-    }
-
-    private static IllegalArgumentException unknown(String name) {
-        return new IllegalArgumentException("prosody.vector names '" + name + "', which this front end does not compute "
-                + ProsodyFeatures.NAMES);
     }
 
     private static void require(boolean ok, String key, Object value) {

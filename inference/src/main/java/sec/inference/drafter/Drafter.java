@@ -45,9 +45,10 @@ public final class Drafter implements AutoCloseable {
     /** Per cross input, the axis over encoder steps (the decoder's one dynamic axis after the batch). */
     private final int[] crossStepsAxis;
     private final CrossTensors lastCross;
-    /** The encoders take the pitch track and the prosody vector next to log-mel (a prosody bundle). */
-    private final boolean prosodyInputs;
-    /** Which of the front end's prosody values the encoders take, in their order (null: no prosody inputs). */
+    /**
+     * A prosody bundle's front end: its encoders take the pitch track and the prosody values it names
+     * next to log-mel, in its order; null: log-mel only.
+     */
     private final ProsodySettings prosodySettings;
     private final java.util.Set<Long> emotionTokens;
 
@@ -59,10 +60,9 @@ public final class Drafter implements AutoCloseable {
         OrtSession ctx = null;
         OrtSession cross = null;
         OrtSession dec = null;
-        this.prosodyInputs = manifest.prosody().isPresent();
         this.prosodySettings = manifest.prosody().orElse(null);
         this.emotionTokens = manifest.emotionTokens();
-        Set<String> audioInputs = prosodyInputs ? Set.of(LOG_MEL, PITCH, PROSODY) : Set.of(LOG_MEL);
+        Set<String> audioInputs = prosodySettings != null ? Set.of(LOG_MEL, PITCH, PROSODY) : Set.of(LOG_MEL);
         try {
             enc = open(spec.encoder(), threads, spinning, audioInputs, Set.of("encoder_states"));
             ctx = open(spec.context(), threads, spinning, audioInputs, Set.of("context"));
@@ -75,8 +75,8 @@ public final class Drafter implements AutoCloseable {
             decoderOutputs.add("logits");
             dec = open(spec.decoder(), threads, spinning, decoderInputs, decoderOutputs);
             lastDim(spec.encoder(), enc.getInputInfo().get(LOG_MEL), manifest.mel().nMels(), "mel bins");
-            if (prosodyInputs) {
-                lastDim(spec.encoder(), enc.getInputInfo().get(PROSODY), manifest.prosody().get().vector().size(), "prosody values");
+            if (prosodySettings != null) {
+                lastDim(spec.encoder(), enc.getInputInfo().get(PROSODY), prosodySettings.vector().size(), "prosody values");
             }
             lastDim(spec.decoder(), dec.getOutputInfo().get("logits"), vocabSize, "vocabulary entries");
             this.crossStepsAxis = CrossKv.stepsAxes(spec, cross, dec);
@@ -197,7 +197,7 @@ public final class Drafter implements AutoCloseable {
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
             in.put(LOG_MEL, OnnxTensor.createTensor(env, buf, new long[] {1, logMel.length, mels}));
-            if (prosodyInputs) {
+            if (prosodySettings != null) {
                 if (features.prosody() == null) {
                     throw new IllegalArgumentException("the bundle's encoders take prosody; these features have none");
                 }
