@@ -46,7 +46,13 @@ class CloudRolloutITCase {
         Map<String, String> withMissing = new TreeMap<>(published);
         withMissing.put("verifier/gone.pt", published.get("model.json"));
 
-        try (InProcessPipeline pipeline = new InProcessPipeline(calls, s)) {
+        // frames from a topic, fed in parts: a verifier version reports LOADED with the first request
+        // after it is ready (it loads and warms up on a background thread), so the calls after the
+        // roll-out are fed one at a time until it has; those after it are verified by it
+        try (InProcessPipeline pipeline = InProcessPipeline.restorable(s, null, null)) {
+            BlockingQueue<Object> frames = InMemoryTopics.topic(pipeline.frames);
+            List<List<AudioFrame>> byCall = new ArrayList<>(calls.values());
+            byCall.subList(0, 2).forEach(frames::addAll);
             BlockingQueue<Object> verdicts = InMemoryTopics.topic(pipeline.verdictLog);
             Verdict first = (Verdict) verdicts.poll(3, TimeUnit.MINUTES);
             assertNotNull(first, "a first verdict");
@@ -55,11 +61,16 @@ class CloudRolloutITCase {
             models.add(PipelineFixture.cloudRollout("v3-broken", v2, withMissing));
             models.add(PipelineFixture.cloudRollout("v2", v2, published));
 
+            List<RolloutStatus> status = new ArrayList<>();
+            int fed = pipeline.feedUntilStatus(pipeline.status, byCall, 2, 1, status, r -> r.getVersion().equals("v2"));
+            assertTrue(status.stream().anyMatch(r -> r.getVersion().equals("v2")),
+                    "v2 reported before the last call: " + status);
+            byCall.subList(fed, byCall.size()).forEach(frames::addAll);
+
             int sent = PipelineFixture.assertOneCaptionEachEqualToTheCore(expected,
                     pipeline.captions(expected.size(), Duration.ofMinutes(4)));
             assertTrue(pipeline.bothRunning(), "no job failed (restarts are off)");
 
-            List<RolloutStatus> status = new ArrayList<>();
             for (Object o : drain(InMemoryTopics.topic(pipeline.status))) {
                 status.add((RolloutStatus) o);
             }

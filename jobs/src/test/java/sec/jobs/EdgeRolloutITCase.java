@@ -57,7 +57,12 @@ class EdgeRolloutITCase {
         Map<String, String> withMissing = new TreeMap<>(published);
         withMissing.put("drafter/gone.onnx", published.get("model.json"));
 
-        try (InProcessPipeline pipeline = new InProcessPipeline(calls, s)) {
+        // frames from a topic, fed in parts: a drafter version reports its status with the first record
+        // after it has decided (it loads and warms up on a background thread), so the calls after each
+        // roll-out are fed one at a time until it has
+        try (InProcessPipeline pipeline = InProcessPipeline.restorable(s, null, null)) {
+            List<List<AudioFrame>> fedCalls = new ArrayList<>(calls.values());
+            fedCalls.subList(0, 2).forEach(InMemoryTopics.topic(pipeline.frames)::addAll);
             BlockingQueue<Object> captions = InMemoryTopics.topic(pipeline.captions);
             List<EmotionCaption> got = new ArrayList<>();
             for (int i = 0; i < 1800 && got.size() < 4; i++) {
@@ -68,13 +73,17 @@ class EdgeRolloutITCase {
             }
             assertEquals(4, got.size(), "four captions before the roll-out");
             BlockingQueue<Object> models = InMemoryTopics.topic(pipeline.edgeModels);
-            BlockingQueue<Object> status = InMemoryTopics.topic(pipeline.edgeStatus);
             // one at a time: a drafter told of both at once would only need (and check) the later
             models.add(edgeRollout("v3-broken", v2, withMissing));
-            RolloutStatus rejected = (RolloutStatus) status.poll(2, TimeUnit.MINUTES);
-            assertTrue(rejected != null && rejected.getDecision().name().equals("REJECTED"), "rejected: " + rejected);
+            List<RolloutStatus> status = new ArrayList<>();
+            int fed = pipeline.feedUntilStatus(pipeline.edgeStatus, fedCalls, 2, 2, status, r -> r.getVersion().equals("v3-broken"));
+            RolloutStatus rejected = status.stream().filter(r -> r.getVersion().equals("v3-broken")).findFirst().orElse(null);
+            assertTrue(rejected != null && rejected.getDecision().name().equals("REJECTED"), "rejected: " + status);
             assertEquals("drafter/gone.onnx: missing", rejected.getReason());
             models.add(edgeRollout("v2", v2, published));
+            fed = pipeline.feedUntilStatus(pipeline.edgeStatus, fedCalls, fed, 1, status, r -> r.getVersion().equals("v2"));
+            assertTrue(status.stream().anyMatch(r -> r.getVersion().equals("v2")), "v2 reported before the last call: " + status);
+            fedCalls.subList(fed, fedCalls.size()).forEach(InMemoryTopics.topic(pipeline.frames)::addAll);
 
             Map<String, List<EmotionCaption>> rest = pipeline.captions(expected.size() - got.size(), Duration.ofMinutes(4));
             got.forEach(c -> rest.computeIfAbsent(c.getUtteranceId(), k -> new ArrayList<>()).add(c));
@@ -99,11 +108,10 @@ class EdgeRolloutITCase {
                 assertTrue(firstV2 < 0 || call.subList(firstV2, call.size()).stream().allMatch(c -> c.getDrafterModelId().equals("v2")),
                         "never v1 again after v2 in a call: " + call.stream().map(EmotionCaption::getDrafterModelId).toList());
             }
-            List<String> decided = new ArrayList<>(List.of("v3-broken REJECTED"));
-            for (Object o : drain(status)) {
-                RolloutStatus st = (RolloutStatus) o;
-                decided.add(st.getVersion() + " " + st.getDecision());
+            for (Object o : drain(InMemoryTopics.topic(pipeline.edgeStatus))) {
+                status.add((RolloutStatus) o);
             }
+            List<String> decided = status.stream().map(st -> st.getVersion() + " " + st.getDecision()).toList();
             assertTrue(decided.containsAll(List.of("v2 LOADED", "v2 PROMOTED")), decided.toString());
             long differedOnV2 = all.stream().filter(c -> c.getDrafterModelId().equals("v2"))
                     .filter(c -> !Arrays.equals(expected.get(c.getUtteranceId()), expectedOnV2.get(c.getUtteranceId()))).count();

@@ -20,6 +20,7 @@ import sec.schemas.AudioFrame;
 import sec.schemas.DeadLetter;
 import sec.schemas.EmotionCaption;
 import sec.schemas.ModelRollout;
+import sec.schemas.RolloutStatus;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 
@@ -114,6 +115,27 @@ final class InProcessPipeline implements AutoCloseable {
     }
 
     /** Captions by utterance id, until {@code expected} utterances have one (and a short wait for any second one). */
+    /**
+     * Feeds the calls after the first {@code fed} of {@code calls} into {@link #frames} one at a time, each
+     * after 3 s without a status record on {@code statusTopic}, until a record {@code until} accepts has
+     * come (every record collected into {@code status}) or only {@code keep} calls are left; returns how
+     * many calls are fed. A roll-out's status comes out with the first record a subtask gets after it
+     * has decided (it loads and warms a version up on a background thread), so traffic must keep coming.
+     */
+    int feedUntilStatus(String statusTopic, List<List<AudioFrame>> calls, int fed, int keep, List<RolloutStatus> status,
+            java.util.function.Predicate<RolloutStatus> until) throws InterruptedException {
+        BlockingQueue<Object> q = InMemoryTopics.topic(statusTopic);
+        while (status.stream().noneMatch(until) && fed < calls.size() - keep) {
+            Object st = q.poll(3, TimeUnit.SECONDS);
+            if (st != null) {
+                status.add((RolloutStatus) st);
+            } else {
+                InMemoryTopics.topic(frames).addAll(calls.get(fed++));
+            }
+        }
+        return fed;
+    }
+
     Map<String, List<EmotionCaption>> captions(int expected, Duration limit) throws Exception {
         BlockingQueue<Object> q = InMemoryTopics.topic(captions);
         Map<String, List<EmotionCaption>> got = new HashMap<>();
