@@ -2,6 +2,8 @@ package sec.inference;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import sec.inference.decode.BatchedDrafting;
 import sec.inference.decode.BlockController;
 import sec.inference.decode.SpeculationConfig;
@@ -19,6 +21,7 @@ import sec.inference.model.ModelManifest;
  * later). Nothing is kept: no state, no records, and the decisions are thrown away.
  */
 public final class ModelWarmup {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelWarmup.class);
     /** Verifier passes of growing batch and length: enough for the JIT to compile the acceptance loops. */
     public static final int VERIFIER_PASSES = 24;
     /** Drafting rounds of 1, 4 and 7 synthetic utterances, batched as the edge operator batches calls. */
@@ -26,8 +29,9 @@ public final class ModelWarmup {
 
     private ModelWarmup() {}
 
-    /** Drafts synthetic utterances to their end on the edge; returns the tokens drafted. */
+    /** Drafts synthetic utterances to their end on the edge (logs how long it took); returns the tokens drafted. */
     public static int edge(EdgeModels m, SpeculationConfig config) {
+        long t0 = System.nanoTime();
         ModelManifest manifest = m.manifest();
         int rate = manifest.mel().sampleRate();
         String language = manifest.languages().iterator().next();
@@ -53,11 +57,13 @@ public final class ModelWarmup {
                 tokens += d.trace().length();
             }
         }
+        LOG.info("drafter {} warmed up: {} tokens in {} ms", manifest.name(), tokens, (System.nanoTime() - t0) / 1_000_000);
         return tokens;
     }
 
-    /** Verifies synthetic blocks through {@code service}; returns the blocks verified. */
+    /** Verifies synthetic blocks through {@code service} (logs how long it took); returns the blocks verified. */
     public static int cloud(VerificationService service, ModelManifest manifest) {
+        long t0 = System.nanoTime();
         int blocks = 0;
         String language = manifest.languages().iterator().next();
         for (int pass = 0; pass < VERIFIER_PASSES; pass++) {
@@ -70,6 +76,7 @@ public final class ModelWarmup {
             }
             blocks += service.verify(tasks).size();
         }
+        LOG.info("verifier {} warmed up: {} blocks in {} ms", manifest.name(), blocks, (System.nanoTime() - t0) / 1_000_000);
         return blocks;
     }
 

@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import sec.inference.EdgeModels;
 import sec.inference.ModelWarmup;
 import sec.inference.decode.SpeculationConfig;
@@ -20,7 +18,6 @@ import sec.inference.model.ModelException;
  * neither stable nor canary, unused for {@link #UNUSED_VERSION_MS} and no open utterance needs it.
  */
 final class DrafterModels implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(DrafterModels.class);
     static final long UNUSED_VERSION_MS = 300_000;
 
     private final BundleVersions<EdgeModels> versions;
@@ -41,9 +38,7 @@ final class DrafterModels implements AutoCloseable {
 
     private static EdgeModels warm(EdgeModels m, SpeculationConfig speculation) {
         try {
-            long t0 = System.nanoTime();
-            int tokens = ModelWarmup.edge(m, speculation);
-            LOG.info("drafter {} warmed up: {} tokens in {} ms", m.manifest().name(), tokens, (System.nanoTime() - t0) / 1_000_000);
+            ModelWarmup.edge(m, speculation);
             return m;
         } catch (RuntimeException e) {
             m.close();

@@ -64,9 +64,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
     private VersionServing serve(CloudModels models) {
         var service = new VerificationService(models.verifier(), models.manifest(), config.speculation());
         try {
-            long t0 = System.nanoTime();
-            int blocks = ModelWarmup.cloud(service, models.manifest());
-            LOG.info("verifier {} warmed up: {} blocks in {} ms", models.manifest().name(), blocks, (System.nanoTime() - t0) / 1_000_000);
+            ModelWarmup.cloud(service, models.manifest());
         } catch (RuntimeException e) {
             models.close();
             throw e;

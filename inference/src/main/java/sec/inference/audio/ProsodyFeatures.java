@@ -24,11 +24,11 @@ public final class ProsodyFeatures {
     public static final int DIM = 20;
     /** The entries computed from the utterance alone; the last four come from the speaker baseline. */
     public static final int UTTERANCE_DIM = DIM - 4;
-    /** prosody.BASELINE_FROM: the stats the speaker baseline keeps running means of. */
-    public static final List<String> BASELINE_FROM = List.of("f0_median", "level", "f0_spread");
     /** Each deviation from the speaker baseline and the stat it is the deviation of. */
     public static final java.util.Map<String, String> VS_BASELINE = java.util.Map.of(
             "f0_vs_baseline", "f0_median", "level_vs_baseline", "level", "spread_vs_baseline", "f0_spread");
+    /** prosody.BASELINE_FROM: the stats the speaker baseline keeps running means of. */
+    public static final java.util.Set<String> BASELINE_FROM = java.util.Set.copyOf(VS_BASELINE.values());
 
     public static final int F0_MEDIAN = 0;
     public static final int F0_P10 = 1;
