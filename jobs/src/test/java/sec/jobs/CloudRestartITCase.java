@@ -13,7 +13,6 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -115,8 +114,7 @@ class CloudRestartITCase {
                 List<Verdict> before = verdicts(settings);
                 assertTrue(before.stream().allMatch(v -> v.getVerifierModelId().equals("v2")), "v2 served from the start");
                 before.forEach(v -> answeredBefore.add(blockOf(v)));
-                savepoint = first.stopWithSavepoint(cloud, dir.resolve("savepoints").toUri().toString(), false,
-                        SavepointFormatType.CANONICAL).get();
+                savepoint = PipelineFixture.stopWithSavepoint(first, cloud, dir.resolve("savepoints"));
             }
             // the rest of every call is drafted while the cloud is down: its requests wait in their topic
             PipelineFixture.produce(settings, calls, f -> f.getStartMs() >= half);
@@ -168,8 +166,7 @@ class CloudRestartITCase {
                     if (phase < 2) {
                         int captions = PipelineFixture.committedCaptions(settings, 3 * (phase + 1), Duration.ofMinutes(2)).size();
                         assertTrue(captions < expected.size(), "stopped mid-call: " + captions + " captions");
-                        savepoint = cluster.stopWithSavepoint(cloud, dir.resolve("savepoints-" + phase).toUri().toString(),
-                                false, SavepointFormatType.CANONICAL).get();
+                        savepoint = PipelineFixture.stopWithSavepoint(cluster, cloud, dir.resolve("savepoints-" + phase));
                         if (phase == 0) { // a request may beat the roll-out to a subtask of a new job: v1 until v2 is loaded
                             verdicts(settings).forEach(v -> answeredBefore.add(blockOf(v)));
                         }

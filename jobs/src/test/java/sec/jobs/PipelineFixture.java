@@ -221,6 +221,32 @@ final class PipelineFixture {
         return c;
     }
 
+    /**
+     * Stops {@code job} with a canonical savepoint under {@code dir} once every task runs: a task still
+     * opening (loading and warming its models) cannot take part in a checkpoint, and Flink aborts the
+     * savepoint ("Not all required tasks are currently running"), as it would for a user's {@code flink stop}.
+     */
+    static String stopWithSavepoint(org.apache.flink.runtime.minicluster.MiniCluster cluster,
+            org.apache.flink.api.common.JobID job, Path dir) throws Exception {
+        long deadline = System.currentTimeMillis() + 120_000;
+        while (!allTasksRunning(cluster, job)) {
+            assertTrue(System.currentTimeMillis() < deadline, "not every task of " + job + " ran within 120 s");
+            Thread.sleep(100);
+        }
+        return cluster.stopWithSavepoint(job, dir.toUri().toString(), false,
+                org.apache.flink.core.execution.SavepointFormatType.CANONICAL).get();
+    }
+
+    private static boolean allTasksRunning(org.apache.flink.runtime.minicluster.MiniCluster cluster,
+            org.apache.flink.api.common.JobID job) throws Exception {
+        for (var v : cluster.getExecutionGraph(job).get().getAllExecutionVertices()) {
+            if (v.getExecutionState() != org.apache.flink.runtime.execution.ExecutionState.RUNNING) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static void waitFor(org.apache.flink.runtime.minicluster.MiniCluster cluster, org.apache.flink.api.common.JobID job,
             org.apache.flink.api.common.JobStatus status) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;

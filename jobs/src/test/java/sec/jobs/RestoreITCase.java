@@ -17,7 +17,6 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateRecoveryOptions;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
@@ -110,8 +109,7 @@ class RestoreITCase {
                     PipelineFixture.waitFor(first, edge, JobStatus.CANCELED);
                     restoreFrom = latestCheckpoint(checkpoints);
                 } else {
-                    restoreFrom = first.stopWithSavepoint(edge, dir.resolve("savepoints").toUri().toString(), false,
-                            SavepointFormatType.CANONICAL).get();
+                    restoreFrom = PipelineFixture.stopWithSavepoint(first, edge, dir.resolve("savepoints"));
                 }
             }
             long bytes;
@@ -161,8 +159,7 @@ class RestoreITCase {
                         int atLeast = 2 * (step + 1);
                         Map<String, List<EmotionCaption>> sofar = PipelineFixture.committedCaptions(settings, atLeast, Duration.ofMinutes(2));
                         assertTrue(sofar.size() >= atLeast && sofar.size() < expected.size(), "mid-call: " + sofar.size() + " captions");
-                        restoreFrom = c.stopWithSavepoint(edge, dir.resolve("savepoints-" + step).toUri().toString(), false,
-                                SavepointFormatType.CANONICAL).get();
+                        restoreFrom = PipelineFixture.stopWithSavepoint(c, edge, dir.resolve("savepoints-" + step));
                     } else {
                         Map<String, List<EmotionCaption>> got = PipelineFixture.committedCaptions(settings, expected.size(),
                                 Duration.ofMinutes(4));

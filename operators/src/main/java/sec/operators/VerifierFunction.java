@@ -4,10 +4,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
@@ -19,6 +25,7 @@ import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.BundleVersions;
 import sec.inference.verifier.TorchThreads;
+import sec.schemas.ModelRollout;
 import sec.schemas.ModelSide;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
@@ -30,8 +37,13 @@ import sec.schemas.VerifyRequest;
  * names it. A request that times out or fails yields no verdict: the edge's deadline commits that
  * block unverified, so the job never restarts for it. Roll-out decisions leave as status outputs,
  * with the next element this subtask handles.
+ *
+ * <p>The roll-outs it was told of are also its own state (union list state, as the drafter keeps
+ * them): after a restore, the requests that were in flight are invoked again as the operator opens,
+ * before the {@link RolloutRouter}'s replay can reach them, so {@link #open} loads the restored
+ * versions first and those requests are served by their call's version, not the configured one.
  */
-public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput> {
+public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput> implements CheckpointedFunction {
     private static final Logger LOG = LoggerFactory.getLogger(VerifierFunction.class);
     /** A version neither stable nor canary is closed once no request has used it for this long. */
     static final long UNUSED_VERSION_MS = 300_000;
@@ -45,6 +57,9 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
     private transient Counter rejected;
     private transient DescriptiveStatisticsHistogram batchSize;
     private transient int subtask;
+    /** The roll-outs this subtask was told of, in order (the last {@link RolloutLog#KEPT}). */
+    private transient List<ModelRollout> known;
+    private transient ListState<ModelRollout> knownState;
 
     public VerifierFunction(VerifierConfig config) {
         this.config = config;
@@ -75,6 +90,18 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
     }
 
     @Override
+    public void initializeState(FunctionInitializationContext ctx) throws Exception {
+        knownState = ctx.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("verifier-rollouts", TypeInformation.of(ModelRollout.class)));
+        known = new ArrayList<>(RolloutLog.distinct(knownState.get()));
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
+        knownState.update(known);
+    }
+
+    @Override
     public void open(OpenContext ctx) {
         MetricGroup metrics = getRuntimeContext().getMetricGroup();
         batchSize = metrics.histogram("verifierBatchSize", new DescriptiveStatisticsHistogram(1000));
@@ -88,6 +115,13 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         rejected = metrics.counter("rolloutsRejected");
         metrics.gauge("verifierQueueDepth", (Gauge<Integer>) this::peakQueueDepth);
         metrics.gauge("modelVersionsHeld", (Gauge<Integer>) () -> versions.held().size());
+        if (known == null) {
+            known = new ArrayList<>(); // not run by an operator that restores function state (a harness)
+        }
+        known.forEach(r -> versions.offer(RolloutLog.toVersions(r)));
+        if (!known.isEmpty()) {
+            versions.awaitLoads(REPLAY_LOAD_MS); // requests restored in flight are invoked right after open
+        }
     }
 
     private int peakQueueDepth() {
@@ -97,6 +131,14 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
     @Override
     public void asyncInvoke(VerifyTask task, ResultFuture<CloudOutput> result) {
         if (task.rollout != null) {
+            if (known.contains(task.rollout)) { // restored from this function's state: loaded in open()
+                result.complete(decisions());
+                return;
+            }
+            known.add(task.rollout);
+            if (known.size() > RolloutLog.KEPT) {
+                known.remove(0);
+            }
             versions.offer(RolloutLog.toVersions(task.rollout));
             if (task.replay) {
                 // after a restore: requests start on the version they were on, not on the configured one

@@ -1,5 +1,7 @@
 package sec.operators;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -12,7 +14,10 @@ import sec.schemas.EmotionCaption;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
 
-/** The drafter tests' records: a side output as a list, and the real verifier's verdict on a request. */
+/**
+ * The operator tests' records: a side output as a list, the real verifier's verdict on a request,
+ * and a copy of the bundled models to roll out as another version.
+ */
 final class HarnessRecords {
     private HarnessRecords() {}
 
@@ -35,5 +40,21 @@ final class HarnessRecords {
                 .setEpoch(r.getEpoch()).setAccepted(d.accepted()).setCorrection(d.corrected() ? d.correction() : null)
                 .setBonus(d.hasBonus() ? d.bonus() : null).setVerifierLatencyMs(1f).setVerifierModelId("test")
                 .setSentAtMs(r.getSentAtMs()).build();
+    }
+
+    /** The bundled models copied to {@code to}, a bundle of its own (a roll-out names it with its checksums). */
+    static Path copyOfBundle(Path to) throws Exception {
+        Path bundle = Path.of(System.getProperty("sec.models.dir")).resolve("bundled");
+        try (var files = Files.walk(bundle)) {
+            for (Path f : files.toList()) {
+                Path target = to.resolve(bundle.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        return to;
     }
 }

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
@@ -128,7 +127,7 @@ class SpeculativeDrafterRolloutTest {
     @Test
     void openUtterancesFinishOnTheirVersionNewOnesStartOnTheRolledOutOneAndARestoreKeepsIt(@TempDir Path tmp) throws Exception {
         String v1 = ModelManifest.load(BUNDLE).name();
-        Path copy = copy(tmp.resolve("v2"));
+        Path copy = HarnessRecords.copyOfBundle(tmp.resolve("v2"));
         ModelRollout broken = rollout("v3-broken", copy, Map.of("drafter/gone.onnx", "0".repeat(64)));
         ModelRollout v2 = rollout("v2", copy, BundleChecksums.of(copy));
         var h = harness(null);
@@ -183,7 +182,7 @@ class SpeculativeDrafterRolloutTest {
     @Test
     void aCanarySplitsCallsByTheirHashAndPublishingTheOldVersionRollsBack(@TempDir Path tmp) throws Exception {
         String v1 = ModelManifest.load(BUNDLE).name();
-        Path copy = copy(tmp.resolve("v2"));
+        Path copy = HarnessRecords.copyOfBundle(tmp.resolve("v2"));
         ModelRollout canary = ModelRollout.newBuilder(rollout("v2", copy, BundleChecksums.of(copy))).setCanaryPercent(50).build();
         var h = harness(null);
         assertEquals(List.of("v2 LOADED"), settle(h, 1, canary), "a canary is loaded, not promoted");
@@ -213,19 +212,5 @@ class SpeculativeDrafterRolloutTest {
             String call) {
         return HarnessRecords.side(h, SpeculativeDrafter.REQUESTS).stream().filter(r -> r.getCallId().equals(call)).findFirst()
                 .orElseThrow(() -> new AssertionError(call + " sent no block"));
-    }
-
-    private static Path copy(Path to) throws Exception {
-        try (Stream<Path> files = Files.walk(BUNDLE)) {
-            for (Path f : files.toList()) {
-                Path target = to.resolve(BUNDLE.relativize(f).toString());
-                if (Files.isDirectory(f)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(f, target);
-                }
-            }
-        }
-        return to;
     }
 }

@@ -33,7 +33,7 @@ class VerifierFunctionITCase {
     private static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
 
     /** Blocks cut from the parity fixtures' drafter captions, several per utterance. */
-    private static List<VerifyTask> tasks() throws Exception {
+    static List<VerifyTask> tasks() throws Exception {
         JsonNode fixtures = new ObjectMapper().readTree(MODELS.resolve("parity/parity.json").toFile()).get("fixtures");
         List<VerifyTask> out = new ArrayList<>();
         int n = 0;
