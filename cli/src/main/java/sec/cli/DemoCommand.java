@@ -1,13 +1,10 @@
 package sec.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,12 +25,10 @@ import sec.devkit.EmbeddedKafka;
 import sec.connectors.KafkaSettings;
 import sec.connectors.TopicAdmin;
 import sec.inference.FeatureExtractor;
-import sec.inference.audio.ChannelSegmenter;
 import sec.inference.model.ModelManifest;
 import sec.operators.DrafterConfig;
 import sec.operators.SegmenterConfig;
 import sec.schemas.AudioFrame;
-import sec.schemas.Channel;
 import sec.schemas.VerifyRequest;
 import sec.cli.inject.BadFrames;
 import sec.cli.inject.FaultInjection;
@@ -42,7 +37,6 @@ import sec.cli.dashboard.DashboardServer;
 import sec.jobs.JobSettings;
 import sec.jobs.EdgeCaptionJob;
 import sec.jobs.CloudVerifyJob;
-import sec.devkit.CallFrames;
 
 /**
  * {@code sec demo}: the main job on the embedded default. An in-process Kafka broker, the edge and
@@ -88,7 +82,6 @@ public final class DemoCommand implements Callable<Integer> {
             + " dead letter) and the cloud unreachable for a while (from job start, or after the @ offset)")
     String inject;
 
-    private final Map<String, List<DemoSummary.Turn>> scripts = new HashMap<>();
     /** Flink's network buffer timeout here and in deploy/local (Flink's default is 100 ms). */
     static final long BUFFER_TIMEOUT_MS = 5;
 
@@ -148,16 +141,16 @@ public final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Path models = SecCli.modelsDir();
-        Calls loaded = loadCalls(models.resolve("calls"), calls, "");
+        DemoCalls loaded = DemoCalls.load(models.resolve("calls"), calls, "", lang);
         List<List<AudioFrame>> streams = loaded.streams();
         // every segment the endpointer will cut gets a caption, but those that are not speech
         FeatureExtractor gate = FeatureExtractor.of(ModelManifest.load(bundleDir != null ? bundleDir : models.resolve("bundled")));
         Map<Integer, Integer> perBundledCall = new HashMap<>(); // copies of a bundled call cut alike
-        int expected = expectedCaptions(loaded, gate, perBundledCall);
+        int expected = loaded.expectedCaptions(gate, perBundledCall);
         DemoWarmup warmup = DemoWarmup.none();
         if (warmupCalls > 0) {
-            Calls warm = loadCalls(models.resolve("calls"), warmupCalls, DemoWarmup.PREFIX);
-            warmup = new DemoWarmup(warm.streams(), expectedCaptions(warm, gate, perBundledCall));
+            DemoCalls warm = DemoCalls.load(models.resolve("calls"), warmupCalls, DemoWarmup.PREFIX, lang);
+            warmup = new DemoWarmup(warm.streams(), warm.expectedCaptions(gate, perBundledCall));
         }
         FaultInjection faults = inject == null ? FaultInjection.NONE : FaultInjection.parse(inject);
         int frameCount = streams.stream().mapToInt(List::size).sum();
@@ -165,7 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
                 segmenter().maxPayloadBytes(), 7);
         long t0 = System.nanoTime();
         DemoSummary summary = new DemoSummary(streams.size(), expected, bad.size());
-        scripts.forEach(summary::script);
+        loaded.scripts().forEach(summary::script);
         Path checkpoints = Files.createTempDirectory("sec-demo-checkpoints");
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             KafkaSettings settings = KafkaSettings.of(kafka.bootstrapServers());
@@ -287,58 +280,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .name("link-rtt").uid("link-rtt");
     }
 
-    /** The captions the streams must get: their speech segments, counted once per bundled call. */
-    private static int expectedCaptions(Calls calls, FeatureExtractor gate, Map<Integer, Integer> perBundledCall) {
-        int n = 0;
-        for (int i = 0; i < calls.streams().size(); i++) {
-            List<AudioFrame> frames = calls.streams().get(i);
-            n += perBundledCall.computeIfAbsent(i % calls.distinct(), k -> speechSegments(gate, frames));
-        }
-        return n;
-    }
-
-    /** The segments of a call the endpointer cuts that hold speech (each gets a caption). */
-    private static int speechSegments(FeatureExtractor gate, List<AudioFrame> frames) {
-        int n = 0;
-        for (Channel ch : new Channel[] {Channel.AGENT, Channel.CUSTOMER, Channel.MONO}) {
-            for (ChannelSegmenter.Segment seg : CallFrames.segments(frames, ch, segmenter().reorderWindowFrames())) {
-                n += gate.features(seg.samples(), 8000, "segment").speech() ? 1 : 0;
-            }
-        }
-        return n;
-    }
-
     private static SegmenterConfig segmenter() {
         return SegmenterConfig.defaults(); // what JobSettings' segmenter.* defaults are made of
-    }
-
-    /** The streamed calls: stream i is a copy of bundled call {@code i % distinct}. */
-    private record Calls(List<List<AudioFrame>> streams, int distinct) {}
-
-    /** {@code count} streams, ids {@code prefix} + the bundled call's (+ "-copy" after the first round). */
-    private Calls loadCalls(Path dir, int count, String prefix) throws Exception {
-        List<JsonNode> bundled = new ArrayList<>();
-        ObjectMapper m = new ObjectMapper();
-        for (String line : Files.readAllLines(dir.resolve("calls.jsonl"))) {
-            JsonNode n = m.readTree(line);
-            if (lang.equals("both") || n.get("lang").asText().equals(lang)) {
-                bundled.add(n);
-            }
-        }
-        if (bundled.isEmpty()) {
-            throw new IllegalArgumentException("--lang must be en, zh or both, got '" + lang + "'");
-        }
-        List<List<AudioFrame>> out = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            JsonNode n = bundled.get(i % bundled.size());
-            String id = prefix + n.get("file").asText().replace(".wav", "") + (i < bundled.size() ? "" : "-" + i / bundled.size());
-            out.add(CallFrames.of(id, dir.resolve(n.get("file").asText()), n.get("lang").asText()));
-            List<DemoSummary.Turn> turns = new ArrayList<>();
-            n.path("turns").forEach(t -> turns.add(new DemoSummary.Turn(t.get("channel").asText(),
-                    t.get("start_ms").asLong(), t.get("end_ms").asLong(), t.get("emotion").asText())));
-            scripts.put(id, turns);
-        }
-        return new Calls(out, bundled.size());
     }
 
     /** All calls at once, frame step by frame step: in real time unless --fast; the warm-up's calls first. */
