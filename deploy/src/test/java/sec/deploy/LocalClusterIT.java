@@ -3,6 +3,7 @@ package sec.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,10 +84,20 @@ class LocalClusterIT {
         assertTrue(r.passed());
     }
 
-    /** The same jar through Flink's own CLI (what bin/flink run does), its main class from the manifest. */
+    /**
+     * The same jar through Flink's own CLI (what bin/flink run does), its main class from the manifest,
+     * on the cluster the drill leaves: its jobs are cancelled first (they hold all four slots), so the
+     * new job's tasks can start, load the bundle and run.
+     */
     @Test
     @org.junit.jupiter.api.Order(2)
     void flinkRunAcceptsTheJobJar() throws Exception {
+        FlinkRest flink = cluster.rest();
+        for (JsonNode job : flink.get("jobs").path("jobs")) {
+            if (job.path("status").asText().equals("RUNNING")) {
+                flink.cancel(job.path("id").asText());
+            }
+        }
         Path settings = cluster.dir().resolve("sec.properties"); // written by submit.sh
         ProcessBuilder pb = cluster.process("deploy/local/flink.sh", "run", "-d", System.getProperty("sec.job.jar"), "--config",
                 settings.toString(), "--kafka.group-id-prefix", "flink-run", "--kafka.transactional-id-prefix", "flink-run");
@@ -96,13 +107,9 @@ class LocalClusterIT {
         assertEquals(0, run.exitValue(), out);
         java.util.regex.Matcher id = java.util.regex.Pattern.compile("JobID ([0-9a-f]{32})").matcher(out);
         assertTrue(id.find(), out);
-        FlinkRest flink = cluster.rest();
         assertEquals("sec-edge", flink.get("jobs/" + id.group(1)).path("name").asText(), "the manifest's main class ran");
-        long deadline = System.currentTimeMillis() + 60_000;
-        while (!flink.jobState(id.group(1)).equals("RUNNING") && System.currentTimeMillis() < deadline) {
-            Thread.sleep(250);
-        }
-        assertEquals("RUNNING", flink.jobState(id.group(1)));
+        assertTrue(flink.awaitTasksRunning(id.group(1), Duration.ofMinutes(2)),
+                "every task of the job runs (its operators opened the bundle): " + flink.get("jobs/" + id.group(1)));
         flink.cancel(id.group(1));
     }
 }
