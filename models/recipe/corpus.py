@@ -145,8 +145,7 @@ def speak_espeak(item, wav):
         voice = f'{base}+{pool[(start + k) % len(pool)]}'
         spoken = dict(item['prosody'], range=round(item['prosody']['range'] * item['range_scale'], 1),
                       rate=round(item['prosody']['rate'] * item.get('rate_scale', 1.0), 1))
-        done = subprocess.run(['espeak-ng', '-v', voice, '-p', str(item['base_pitch']), '-m',
-                               '-w', wav, emotions.ssml(item['text'], spoken)],
+        done = subprocess.run(voices.espeak_command(voice, item['base_pitch'], wav, emotions.ssml(item['text'], spoken)),
                               capture_output=True)
         if done.returncode == 0:
             item['voice'] = voice

@@ -28,7 +28,14 @@ BASES = {'male': (66, 90), 'female': (42, 58)}   # male bases high enough for th
 SENTENCES_PER_VOICE = 4
 FLITE_F0_STDDEV = {'awb': 25.0, 'slt': 27.0, 'kal': 11.0}   # the voices' defaults (flite 2.2); rms takes none
 HERE = os.path.dirname(os.path.abspath(__file__))
-PATH = os.path.join(HERE, 'voices.json')
+PATH = os.environ.get('VOICES_JSON') or os.path.join(HERE, 'voices.json')   # another: espeak_variants.py
+
+
+def espeak_command(voice, base, wav, ssml):
+    """espeak-ng as the calibration and the corpus call it, with the voice data of ESPEAK_DATA when set
+    (espeak_variants.py writes such data; unset, espeak-ng's own)."""
+    data = os.environ.get('ESPEAK_DATA')
+    return ['espeak-ng'] + ([f'--path={data}'] if data else []) + ['-v', voice, '-p', str(base), '-m', '-w', wav, ssml]
 
 
 def measure(wav):
@@ -45,9 +52,9 @@ def espeak_job(args):
     out = []
     for text in SENTENCES[lang][:SENTENCES_PER_VOICE]:
         with tempfile.NamedTemporaryFile(suffix='.wav') as f:
-            done = subprocess.run(['espeak-ng', '-v', voice, '-p', str(base), '-m', '-w', f.name,
-                                   f'<speak><prosody pitch="+0%" range="100%" rate="100%">{text}</prosody></speak>'],
-                                  capture_output=True)
+            done = subprocess.run(espeak_command(
+                voice, base, f.name, f'<speak><prosody pitch="+0%" range="100%" rate="100%">{text}</prosody></speak>'),
+                capture_output=True)
             if done.returncode == 0:
                 out.append(measure(f.name))
     return args, out
