@@ -2,7 +2,10 @@
 # Regenerates the bundled model pair, the held-out and calibration sets, the demo calls, the Java
 # parity fixtures and report.json. Deterministic from SEED. Resumable: each step skips when its
 # output exists, training resumes from its last epoch checkpoint (.recipe-work/ckpt-*.pt).
-# Usage: models/recipe/build.sh [--clean]
+# Usage: models/recipe/build.sh [--clean] [--even-variants]
+#   --even-variants: espeak-ng's voice variants rewritten to the typical intonation spread
+#   (espeak_variants.py, an experiment: README "espeak-ng's range stops at 200 %"), with their own
+#   calibration in the work dir; the bundled pair is built without it.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 models=$(dirname "$here")
@@ -15,7 +18,15 @@ CALIB_PER_LANG=100
 UNSEEN_PER_LANG=200
 export OMP_NUM_THREADS=2 PYTHONHASHSEED=0
 
-if [[ "${1:-}" == "--clean" ]]; then
+clean=; even=
+for arg in "$@"; do
+  case "$arg" in
+    --clean) clean=1 ;;
+    --even-variants) even=1 ;;
+    *) echo "usage: build.sh [--clean] [--even-variants]" >&2; exit 2 ;;
+  esac
+done
+if [[ -n $clean ]]; then
   rm -rf "$work" "$models/bundled" "$models/eval" "$models/calib" "$models/parity" "$models/calls" "$models/unseen"
 fi
 
@@ -31,6 +42,11 @@ step() { echo "[$(date +%H:%M:%S)] $*"; }
 
 # the voices' own pitch and spread, measured once (committed; corpus.py places every speaker by it)
 [[ -f voices.json ]] || { step "voice calibration"; $PY voices.py; }
+if [[ -n $even ]]; then
+  [[ -d "$work/espeak/espeak-ng-data" ]] || { step "even espeak-ng variants"; $PY espeak_variants.py "$work/espeak"; }
+  export ESPEAK_DATA="$work/espeak" VOICES_JSON="$work/voices-even.json"
+  [[ -f "$VOICES_JSON" ]] || { step "voice calibration of the even variants"; $PY voices.py "$VOICES_JSON"; }
+fi
 
 for lang in en zh; do
   [[ -f "$work/train-$lang.jsonl" ]] || { step "corpus train $lang"; $PY corpus.py "$SEED" train $lang "$TRAIN_PER_LANG" "$work/train-$lang.npz"; }

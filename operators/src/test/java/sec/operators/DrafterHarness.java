@@ -34,18 +34,18 @@ final class DrafterHarness implements AutoCloseable {
     static final SpeculationConfig SPEC = SpeculationConfig.builder().tau(0.3).build();
     static final Path MODELS = Path.of(System.getProperty("sec.models.dir"));
 
-    /** The bundled models and a held-out English recording, loaded once per test class. */
-    record Models(ModelManifest manifest, Verifier verifier, VerificationService service, float[] samples)
-            implements AutoCloseable {
-        static Models load() throws Exception {
-            ModelManifest manifest = ModelManifest.load(MODELS.resolve("bundled"));
-            Verifier verifier = Verifier.load(manifest);
-            return new Models(manifest, verifier, new VerificationService(verifier, manifest, SPEC), heldOut(0));
-        }
+    /** The bundled models and a held-out English recording, loaded once for the test JVM ({@link #shared}). */
+    record Models(ModelManifest manifest, Verifier verifier, VerificationService service, float[] samples) {
+        private static Models shared;
 
-        @Override
-        public void close() {
-            verifier.close();
+        /** Loaded on first use and kept until the JVM ends (the drafter tests share one verifier). */
+        static synchronized Models shared() throws Exception {
+            if (shared == null) {
+                ModelManifest manifest = ModelManifest.load(MODELS.resolve("bundled"));
+                Verifier verifier = Verifier.load(manifest);
+                shared = new Models(manifest, verifier, new VerificationService(verifier, manifest, SPEC), heldOut(0));
+            }
+            return shared;
         }
     }
 

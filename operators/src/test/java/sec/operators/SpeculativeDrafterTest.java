@@ -9,10 +9,7 @@ import static sec.operators.DrafterHarness.SPEC;
 
 import java.util.List;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,33 +35,12 @@ import sec.schemas.VerifyRequest;
 @ParameterizedClass(name = "drafter.batch-calls {0}")
 @ValueSource(ints = {1, 16})
 class SpeculativeDrafterTest {
-    private static DrafterHarness.Models models;
+    private final DrafterHarness.Models models = DrafterHarness.Models.shared();
+    @AutoClose
+    private final DrafterHarness d; // a new test instance, and operator, per test
 
-    private final int batchCalls;
-    private DrafterHarness d;
-
-    SpeculativeDrafterTest(int batchCalls) {
-        this.batchCalls = batchCalls;
-    }
-
-    @BeforeAll
-    static void load() throws Exception {
-        models = DrafterHarness.Models.load();
-    }
-
-    @AfterAll
-    static void unload() {
-        models.close();
-    }
-
-    @BeforeEach
-    void open() throws Exception {
+    SpeculativeDrafterTest(int batchCalls) throws Exception {
         d = new DrafterHarness(models, batchCalls);
-    }
-
-    @AfterEach
-    void close() throws Exception {
-        d.close();
     }
 
     @Test
