@@ -116,7 +116,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         metrics.gauge("verifierQueueDepth", (Gauge<Integer>) this::peakQueueDepth);
         metrics.gauge("modelVersionsHeld", (Gauge<Integer>) () -> versions.held().size());
         if (known == null) {
-            known = new ArrayList<>(); // not run by an operator that restores function state (a harness)
+            known = new ArrayList<>(); // initializeState was not called: used outside Flink's async operator
         }
         known.forEach(r -> versions.offer(RolloutLog.toVersions(r)));
         if (!known.isEmpty()) {
