@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -65,8 +62,7 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
     private final DrafterConfig config;
     private transient DrafterModels models;
     /** The roll-outs this subtask was told of, in order (the last {@link RolloutLog#KEPT}). */
-    private transient List<ModelRollout> known;
-    private transient ListState<ModelRollout> knownState;
+    private transient KnownRollouts known;
     private transient List<RolloutStatus> undelivered;
     private transient DrafterMetrics metrics;
     private transient CallDrafting calls;
@@ -82,15 +78,13 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        knownState = getOperatorStateBackend().getUnionListState(
-                new ListStateDescriptor<>("drafter-rollouts", TypeInformation.of(ModelRollout.class)));
-        known = new ArrayList<>(RolloutLog.distinct(knownState.get()));
+        known = KnownRollouts.restore(getOperatorStateBackend(), "drafter-rollouts");
     }
 
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        knownState.update(known);
+        known.snapshot();
     }
 
     @Override
@@ -100,8 +94,8 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
         models = new DrafterModels(Path.of(config.modelDir()), threads, config.spinning(), config.speculation(),
                 System::currentTimeMillis);
         undelivered = new ArrayList<>();
-        known.forEach(r -> models.offer(RolloutLog.toVersions(r)));
-        if (!known.isEmpty()) {
+        known.all().forEach(r -> models.offer(RolloutLog.toVersions(r)));
+        if (!known.all().isEmpty()) {
             models.awaitLoads(RESTORE_LOAD_MS); // restored utterances may need a rolled-out version
             refreshModels();
         }
@@ -126,11 +120,7 @@ public final class SpeculativeDrafter extends AbstractStreamOperator<EmotionCapt
             return;
         }
         for (ModelRollout r : plan) {
-            if (!known.contains(r)) {
-                known.add(r);
-                if (known.size() > RolloutLog.KEPT) {
-                    known.remove(0);
-                }
+            if (known.remember(r)) {
                 models.offer(RolloutLog.toVersions(r));
             }
         }

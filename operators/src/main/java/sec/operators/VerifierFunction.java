@@ -4,9 +4,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MetricGroup;
@@ -25,7 +22,6 @@ import sec.inference.decode.verify.BatchingVerifier;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.model.BundleVersions;
 import sec.inference.verifier.TorchThreads;
-import sec.schemas.ModelRollout;
 import sec.schemas.ModelSide;
 import sec.schemas.Verdict;
 import sec.schemas.VerifyRequest;
@@ -38,7 +34,7 @@ import sec.schemas.VerifyRequest;
  * block unverified, so the job never restarts for it. Roll-out decisions leave as status outputs,
  * with the next element this subtask handles.
  *
- * <p>The roll-outs it was told of are also its own state (union list state, as the drafter keeps
+ * <p>The roll-outs it was told of are also its own state ({@link KnownRollouts}, as the drafter keeps
  * them): after a restore, the requests that were in flight are invoked again as the operator opens,
  * before the {@link RolloutRouter}'s replay can reach them, so {@link #open} loads the restored
  * versions first and those requests are served by their call's version, not the configured one.
@@ -57,9 +53,7 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
     private transient Counter rejected;
     private transient DescriptiveStatisticsHistogram batchSize;
     private transient int subtask;
-    /** The roll-outs this subtask was told of, in order (the last {@link RolloutLog#KEPT}). */
-    private transient List<ModelRollout> known;
-    private transient ListState<ModelRollout> knownState;
+    private transient KnownRollouts known;
 
     public VerifierFunction(VerifierConfig config) {
         this.config = config;
@@ -91,14 +85,12 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
 
     @Override
     public void initializeState(FunctionInitializationContext ctx) throws Exception {
-        knownState = ctx.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("verifier-rollouts", TypeInformation.of(ModelRollout.class)));
-        known = new ArrayList<>(RolloutLog.distinct(knownState.get()));
+        known = KnownRollouts.restore(ctx.getOperatorStateStore(), "verifier-rollouts");
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext ctx) throws Exception {
-        knownState.update(known);
+        known.snapshot();
     }
 
     @Override
@@ -115,11 +107,8 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
         rejected = metrics.counter("rolloutsRejected");
         metrics.gauge("verifierQueueDepth", (Gauge<Integer>) this::peakQueueDepth);
         metrics.gauge("modelVersionsHeld", (Gauge<Integer>) () -> versions.held().size());
-        if (known == null) {
-            known = new ArrayList<>(); // initializeState was not called: used outside Flink's async operator
-        }
-        known.forEach(r -> versions.offer(RolloutLog.toVersions(r)));
-        if (!known.isEmpty()) {
+        known.all().forEach(r -> versions.offer(RolloutLog.toVersions(r)));
+        if (!known.all().isEmpty()) {
             versions.awaitLoads(REPLAY_LOAD_MS); // requests restored in flight are invoked right after open
         }
     }
@@ -131,13 +120,9 @@ public class VerifierFunction extends RichAsyncFunction<VerifyTask, CloudOutput>
     @Override
     public void asyncInvoke(VerifyTask task, ResultFuture<CloudOutput> result) {
         if (task.rollout != null) {
-            if (known.contains(task.rollout)) { // restored from this function's state: loaded in open()
+            if (!known.remember(task.rollout)) { // restored from this function's state: loaded in open()
                 result.complete(decisions());
                 return;
-            }
-            known.add(task.rollout);
-            if (known.size() > RolloutLog.KEPT) {
-                known.remove(0);
             }
             versions.offer(RolloutLog.toVersions(task.rollout));
             if (task.replay) {

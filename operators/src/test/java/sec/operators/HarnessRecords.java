@@ -16,7 +16,7 @@ import sec.schemas.VerifyRequest;
 
 /**
  * The operator tests' records: a side output as a list, the real verifier's verdict on a request,
- * and a copy of the bundled models to roll out as another version.
+ * a copy of the bundled models to roll out as another version, and its roll-out.
  */
 final class HarnessRecords {
     private HarnessRecords() {}
@@ -56,5 +56,12 @@ final class HarnessRecords {
             }
         }
         return to;
+    }
+
+    /** A roll-out of {@code version} at {@code location} to every call of {@code side}, published now. */
+    static sec.schemas.ModelRollout rollout(sec.schemas.ModelSide side, String version, Path location,
+            java.util.Map<String, String> files) {
+        return sec.schemas.ModelRollout.newBuilder().setVersion(version).setSide(side).setLocation(location.toString())
+                .setFiles(files).setCanaryPercent(100).setPublishedAtMs(System.nanoTime()).build();
     }
 }

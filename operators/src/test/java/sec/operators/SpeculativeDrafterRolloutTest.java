@@ -90,8 +90,7 @@ class SpeculativeDrafterRolloutTest {
     }
 
     private static ModelRollout rollout(String version, Path location, Map<String, String> files) {
-        return ModelRollout.newBuilder().setVersion(version).setSide(ModelSide.EDGE).setLocation(location.toString())
-                .setFiles(files).setCanaryPercent(100).setPublishedAtMs(System.nanoTime()).build();
+        return HarnessRecords.rollout(ModelSide.EDGE, version, location, files);
     }
 
     /** Feeds silence until the drafter reports {@code decisions} roll-out decisions; returns them as "version DECISION". */

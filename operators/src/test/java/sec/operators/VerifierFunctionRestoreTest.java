@@ -55,8 +55,7 @@ class VerifierFunctionRestoreTest {
     void aRequestInFlightAtTheSnapshotIsServedByTheRolledOutVersionAfterTheRestore(@TempDir Path tmp) throws Exception {
         String v1 = ModelManifest.load(BUNDLE).name();
         Path copy = HarnessRecords.copyOfBundle(tmp.resolve("v2"));
-        ModelRollout v2 = ModelRollout.newBuilder().setVersion("v2").setSide(ModelSide.CLOUD).setLocation(copy.toString())
-                .setFiles(BundleChecksums.of(copy)).setCanaryPercent(100).setPublishedAtMs(1).build();
+        ModelRollout v2 = HarnessRecords.rollout(ModelSide.CLOUD, "v2", copy, BundleChecksums.of(copy));
         VerifyTask request = VerifierFunctionITCase.tasks().get(0);
         OperatorSubtaskState snapshot;
         // a lone request waits 4 s for a batch to fill: it is in flight when the snapshot is taken

@@ -35,7 +35,7 @@ class ProsodySettingsTest {
     }
 
     @Test
-    void settingsParseTheManifestSection() throws IOException {
+    void parsesTheManifestSection() throws IOException {
         assertEquals(ProsodySettings.recipeDefaults(), ProsodySettings.fromJson(manifestProsody(), 8000, 256));
         Path manifest = TestFiles.modelsDir().resolve("bundled").resolve("model.json");
         if (Files.isRegularFile(manifest)) {
@@ -49,7 +49,7 @@ class ProsodySettingsTest {
     }
 
     @Test
-    void settingsRejectAMissingOrNonNumericKey() throws IOException {
+    void rejectsAMissingOrNonNumericKey() throws IOException {
         for (String key : new String[] {"tau_max", "voiced_max", "pitch_track_scale", "dim", "vector"}) {
             ObjectNode p = manifestProsody();
             p.remove(key);
@@ -68,7 +68,7 @@ class ProsodySettingsTest {
     }
 
     @Test
-    void settingsSelectTheValuesAndTheOrderTheManifestNames() throws IOException {
+    void selectsTheValuesAndTheOrderTheManifestNames() throws IOException {
         double[] full = new double[ProsodyFeatures.DIM];
         for (int i = 0; i < full.length; i++) {
             full[i] = 100 + i;
@@ -92,7 +92,7 @@ class ProsodySettingsTest {
     }
 
     @Test
-    void settingsRejectValuesTheFrontEndCannotGive() throws IOException {
+    void rejectsValuesTheFrontEndCannotGive() throws IOException {
         ObjectNode unknown = manifestProsody();
         ((ArrayNode) unknown.get("vector")).set(19, JSON.getNodeFactory().textNode("rate_vs_baseline"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
