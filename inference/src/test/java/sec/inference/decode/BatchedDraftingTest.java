@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sec.inference.CloudModels;
 import sec.inference.EdgeModels;
 import sec.inference.TestModels;
+import sec.inference.TestPair;
 import sec.inference.decode.verify.VerificationService;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
@@ -40,10 +40,11 @@ class BatchedDraftingTest {
 
     @BeforeAll
     static void load() {
-        manifest = TestModels.manifest();
-        edge = EdgeModels.load(manifest);
+        TestPair pair = TestPair.shared();
+        manifest = pair.manifest();
+        edge = pair.edge();
         drafter = edge.drafter();
-        cloudModels = CloudModels.load(manifest);
+        cloudModels = pair.cloud();
         verifier = cloudModels.verifier();
         cloud = new VerificationService(verifier, manifest, CONFIG);
         for (String lang : new String[] {"en", "zh"}) {
@@ -52,12 +53,6 @@ class BatchedDraftingTest {
                 languages.add(lang);
             }
         }
-    }
-
-    @AfterAll
-    static void close() {
-        edge.close();
-        cloudModels.close();
     }
 
     /** One call: its decoder, its utterance, the verdicts of its sent blocks in order. */

@@ -11,7 +11,6 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,6 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import sec.inference.CloudModels;
 import sec.inference.EdgeModels;
 import sec.inference.TestModels;
+import sec.inference.TestPair;
 import sec.inference.drafter.Drafter;
 import sec.inference.drafter.EncodedAudio;
 import sec.inference.model.ModelManifest;
@@ -38,17 +38,12 @@ class DecodingStateTest {
 
     @BeforeAll
     static void load() {
-        manifest = TestModels.manifest();
-        edge = EdgeModels.load(manifest);
+        TestPair pair = TestPair.shared();
+        manifest = pair.manifest();
+        edge = pair.edge();
         drafter = edge.drafter();
-        cloud = CloudModels.load(manifest);
+        cloud = pair.cloud();
         verifier = cloud.verifier();
-    }
-
-    @AfterAll
-    static void close() {
-        edge.close();
-        cloud.close();
     }
 
     private static final SpeculationConfig CONFIG = SpeculationConfig.defaults();

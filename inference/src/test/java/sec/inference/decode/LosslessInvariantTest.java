@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -14,6 +13,7 @@ import sec.inference.CloudModels;
 import sec.inference.EdgeModels;
 import sec.inference.FeatureExtractor;
 import sec.inference.TestModels;
+import sec.inference.TestPair;
 import sec.inference.audio.WavReader;
 import sec.inference.decode.offline.CaptionResult;
 import sec.inference.decode.offline.Speculator;
@@ -38,18 +38,13 @@ class LosslessInvariantTest {
 
     @BeforeAll
     static void load() {
-        manifest = TestModels.manifest();
-        edge = EdgeModels.load(manifest);
+        TestPair pair = TestPair.shared();
+        manifest = pair.manifest();
+        edge = pair.edge();
         drafter = edge.drafter();
-        cloud = CloudModels.load(manifest);
+        cloud = pair.cloud();
         verifier = cloud.verifier();
         tokenizer = edge.tokenizer();
-    }
-
-    @AfterAll
-    static void close() {
-        edge.close();
-        cloud.close();
     }
 
     private static Speculator speculator(SpeculationConfig config) {

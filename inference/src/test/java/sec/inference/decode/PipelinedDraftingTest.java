@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,6 +19,7 @@ import sec.inference.AudioFeatures;
 import sec.inference.CloudModels;
 import sec.inference.EdgeModels;
 import sec.inference.TestModels;
+import sec.inference.TestPair;
 import sec.inference.decode.offline.CaptionResult;
 import sec.inference.decode.offline.Speculator;
 import sec.inference.decode.verify.EmulatedLink;
@@ -45,18 +45,13 @@ class PipelinedDraftingTest {
 
     @BeforeAll
     static void load() {
-        manifest = TestModels.manifest();
-        edge = EdgeModels.load(manifest);
+        TestPair pair = TestPair.shared();
+        manifest = pair.manifest();
+        edge = pair.edge();
         drafter = edge.drafter();
-        cloud = CloudModels.load(manifest);
+        cloud = pair.cloud();
         verifier = cloud.verifier();
         tokenizer = edge.tokenizer();
-    }
-
-    @AfterAll
-    static void close() {
-        edge.close();
-        cloud.close();
     }
 
     /** Every block verified, γ = 3, two blocks ahead. */

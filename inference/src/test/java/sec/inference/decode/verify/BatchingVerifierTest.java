@@ -10,11 +10,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import sec.inference.CloudModels;
 import sec.inference.TestModels;
+import sec.inference.TestPair;
 import sec.inference.decode.Decision;
 import sec.inference.decode.SpeculationConfig;
 import sec.inference.model.ModelManifest;
@@ -29,8 +29,9 @@ class BatchingVerifierTest {
 
     @BeforeAll
     static void load() {
-        manifest = TestModels.manifest();
-        cloud = CloudModels.load(manifest);
+        TestPair pair = TestPair.shared();
+        manifest = pair.manifest();
+        cloud = pair.cloud();
         verifier = cloud.verifier();
         service = new VerificationService(verifier, manifest, SpeculationConfig.defaults());
         tasks = new ArrayList<>();
@@ -57,11 +58,6 @@ class BatchingVerifierTest {
                 tasks.add(new VerificationService.Task(bytes, ctx.size(), f.get("lang").asText(), prefix, block));
             }
         }
-    }
-
-    @AfterAll
-    static void close() {
-        cloud.close();
     }
 
     @Test
