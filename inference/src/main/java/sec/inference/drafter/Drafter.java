@@ -45,6 +45,7 @@ public final class Drafter implements AutoCloseable {
     /** Per cross input, the axis over encoder steps (the decoder's one dynamic axis after the batch). */
     private final int[] crossStepsAxis;
     private final CrossTensors lastCross;
+    private final PastBuffers pastBuffers = new PastBuffers();
     /**
      * A prosody bundle's front end: its encoders take the pitch track and the prosody values it names
      * next to log-mel, in its order; null: log-mel only.
@@ -283,9 +284,9 @@ public final class Drafter implements AutoCloseable {
             step.put("position_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(positions), new long[] {1, ids.length}));
             step.put("self_mask", OnnxTensor.createTensor(env, FloatBuffer.wrap(ones(total)), new long[] {1, total}));
             long[] pastShape = {1, spec.heads(), past, spec.headDim()};
-            for (int l = 0; l < spec.layers(); l++) {
-                step.put(spec.pastInputs().get(2 * l), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.keys(l)), pastShape));
-                step.put(spec.pastInputs().get(2 * l + 1), OnnxTensor.createTensor(env, FloatBuffer.wrap(cache.values(l)), pastShape));
+            FloatBuffer[] pastViews = pastBuffers.views(cache);
+            for (int k = 0; k < pastViews.length; k++) {
+                step.put(spec.pastInputs().get(k), OnnxTensor.createTensor(env, pastViews[k], pastShape));
             }
             Map<String, OnnxTensor> in = new HashMap<>(step);
             lastCross.putInto(cross, in);
@@ -337,7 +338,14 @@ public final class Drafter implements AutoCloseable {
         return toArray(((OnnxTensor) v).getFloatBuffer());
     }
 
+    /**
+     * The buffer's floats as an array. {@link OnnxTensor#getFloatBuffer()} already returns a fresh
+     * heap copy of the tensor: its array is taken as it is rather than copied a second time.
+     */
     static float[] toArray(FloatBuffer b) {
+        if (b.hasArray() && b.arrayOffset() == 0 && b.position() == 0 && b.remaining() == b.array().length) {
+            return b.array();
+        }
         float[] a = new float[b.remaining()];
         b.get(a);
         return a;
