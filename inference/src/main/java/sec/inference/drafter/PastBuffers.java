@@ -20,7 +20,7 @@ final class PastBuffers {
         int layerFloats = cache.heads() * cache.length() * cache.headDim();
         int floats = 2 * cache.layers() * layerFloats;
         if (memory.capacity() < 4L * floats) {
-            memory = ByteBuffer.allocateDirect(Math.max(4 * floats, 2 * memory.capacity())).order(ByteOrder.nativeOrder());
+            memory = ByteBuffer.allocateDirect(Math.max(4 * floats, 2 * memory.capacity())); // each view sets its own order
         }
         FloatBuffer[] out = new FloatBuffer[2 * cache.layers()];
         for (int l = 0; l < cache.layers(); l++) {
